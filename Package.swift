@@ -1,0 +1,83 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// The compute kernels are compiled three times from one source folder
+// (`Sources/RecurKernelsPortable/Shared`, symlinked into the other two targets):
+// for AVX-512 (x86-64-v4), for AVX2 + FMA (x86-64-v3), and with the compiler's
+// defaults. `RecurKernels` picks the best one the running CPU supports, so one
+// binary runs at full speed on Zen 4, Sapphire Rapids and AVX2-only machines,
+// and still builds (portably) on arm64. The manifest is evaluated on the build
+// host, so `#if arch` here means "building on x86-64".
+#if arch(x86_64)
+let avx512Flags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v4", "-enforce-exclusivity=unchecked"])]
+let avx2Flags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v3", "-enforce-exclusivity=unchecked"])]
+#else
+let avx512Flags: [SwiftSetting] = []
+let avx2Flags: [SwiftSetting] = []
+#endif
+
+let package = Package(
+    name: "Recur",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "recur", targets: ["recur"]),
+        .library(name: "RecurTrainer", targets: ["RecurTrainer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+    ],
+    targets: [
+        // System shims.
+        .systemLibrary(
+            name: "CHwloc", pkgConfig: "hwloc",
+            providers: [.apt(["libhwloc-dev"]), .brew(["hwloc"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .target(name: "CRecurCPU"),
+
+        // Shapes, parameter layout, random numbers: shared by every layer.
+        .target(name: "RecurCore"),
+
+        // Kernels and the per-shard forward/BPTT, one build per instruction set.
+        .target(
+            name: "RecurKernelsPortable", dependencies: ["RecurCore"],
+            linkerSettings: [.linkedLibrary("m")]),
+        .target(
+            name: "RecurKernelsAVX2", dependencies: ["RecurCore"], swiftSettings: avx2Flags,
+            linkerSettings: [.linkedLibrary("m")]),
+        .target(
+            name: "RecurKernelsAVX512", dependencies: ["RecurCore"], swiftSettings: avx512Flags,
+            linkerSettings: [.linkedLibrary("m")]),
+        .target(
+            name: "RecurKernels",
+            dependencies: ["RecurCore", "CRecurCPU", "RecurKernelsPortable", "RecurKernelsAVX2", "RecurKernelsAVX512"]),
+
+        // Model, data, checkpoints, parallel engine, trainer, CLI.
+        .target(name: "RecurModel", dependencies: ["RecurCore", "RecurKernels"]),
+        .target(name: "RecurData", dependencies: ["RecurCore", "CZlib"]),
+        .target(name: "RecurSafetensors"),
+        .target(
+            name: "RecurEngine",
+            dependencies: [
+                "RecurCore", "RecurKernels", "RecurModel", "CHwloc",
+                .product(name: "Atomics", package: "swift-atomics"),
+            ]),
+        .target(
+            name: "RecurTrainer",
+            dependencies: ["RecurCore", "RecurModel", "RecurData", "RecurSafetensors", "RecurEngine", "RecurKernels"]),
+        .executableTarget(
+            name: "recur",
+            dependencies: ["RecurTrainer", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        // Tests, one target per layer, with shared helpers.
+        .target(name: "RecurTestSupport", dependencies: ["RecurCore", "RecurSafetensors"], path: "Tests/RecurTestSupport"),
+        .testTarget(name: "RecurKernelsTests", dependencies: ["RecurKernels", "RecurTestSupport"]),
+        .testTarget(name: "RecurModelTests", dependencies: ["RecurModel", "RecurSafetensors", "RecurTestSupport"]),
+        .testTarget(name: "RecurDataTests", dependencies: ["RecurData", "RecurTestSupport"]),
+        .testTarget(name: "RecurSafetensorsTests", dependencies: ["RecurSafetensors", "RecurTestSupport"]),
+        .testTarget(name: "RecurEngineTests", dependencies: ["RecurEngine", "RecurTestSupport"]),
+        .testTarget(name: "RecurTrainerTests", dependencies: ["RecurTrainer", "RecurTestSupport"]),
+    ]
+)

@@ -1,0 +1,4 @@
+#ifndef RECUR_CHWLOC_SHIM_H
+#define RECUR_CHWLOC_SHIM_H
+#include <hwloc.h>
+#endif

@@ -1,0 +1,12 @@
+#ifndef RECUR_CPU_H
+#define RECUR_CPU_H
+
+/// 1 when the CPU and the operating system support the AVX-512 subset the
+/// x86-64-v4 build uses (F, BW, CD, DQ, VL), else 0. Always 0 off x86-64.
+int recur_cpu_supports_x86_64_v4(void);
+
+/// 1 when the CPU and the operating system support AVX2, FMA, BMI1/2, F16C,
+/// LZCNT and MOVBE (the x86-64-v3 level), else 0. Always 0 off x86-64.
+int recur_cpu_supports_x86_64_v3(void);
+
+#endif

@@ -1,0 +1,108 @@
+/// Everything one forward (and backward) pass over a shard of samples reads and
+/// writes. All pointers are raw buffers owned by the caller; nothing here
+/// allocates.
+public struct ShardPass: @unchecked Sendable {
+    public var shape: ModelShape
+    public var layout: ParameterLayout
+    public var packedLayout: PackedLayout
+    /// The flat parameter buffer (``ParameterLayout``).
+    public var parameters: UnsafePointer<Float>
+    /// Transposed weights, refreshed from `parameters` (``PackedLayout``).
+    public var packed: UnsafePointer<Float>
+    /// `samples` x `sequenceLength` x `inputSize` floats, sample-major.
+    public var inputs: UnsafePointer<Float>
+    /// `samples` class indices in `0..<classes`.
+    public var labels: UnsafePointer<Int32>
+    public var samples: Int
+    /// Scale of each sample's loss gradient: `1 / batch size` for a mean loss
+    /// over the whole batch that this shard is part of.
+    public var gradientScale: Float
+    /// At least ``ShardPass/workspaceCount(shape:samples:)`` floats.
+    public var workspace: UnsafeMutablePointer<Float>
+    /// `layout.count` floats; every parameter's gradient is overwritten
+    /// (not accumulated), padding is left untouched.
+    public var gradients: UnsafeMutablePointer<Float>?
+    /// `samples` x `classes` floats of logits, written when not nil.
+    public var logits: UnsafeMutablePointer<Float>?
+
+    public init(
+        shape: ModelShape, layout: ParameterLayout, packedLayout: PackedLayout,
+        parameters: UnsafePointer<Float>, packed: UnsafePointer<Float>,
+        inputs: UnsafePointer<Float>, labels: UnsafePointer<Int32>, samples: Int,
+        gradientScale: Float, workspace: UnsafeMutablePointer<Float>,
+        gradients: UnsafeMutablePointer<Float>?, logits: UnsafeMutablePointer<Float>?
+    ) {
+        self.shape = shape
+        self.layout = layout
+        self.packedLayout = packedLayout
+        self.parameters = parameters
+        self.packed = packed
+        self.inputs = inputs
+        self.labels = labels
+        self.samples = samples
+        self.gradientScale = gradientScale
+        self.workspace = workspace
+        self.gradients = gradients
+        self.logits = logits
+    }
+
+    /// Floats of workspace a shard of `samples` needs: every layer's outputs
+    /// over all time steps (kept for BPTT), two gradient sequences used in
+    /// turn, and the logits' gradient.
+    public static func workspaceCount(shape: ModelShape, samples: Int) -> Int {
+        let sequence = ParameterLayout.roundUp(samples * shape.sequenceLength * shape.hidden)
+        return (shape.layers + 2) * sequence + ParameterLayout.roundUp(samples * shape.classes)
+    }
+}
+
+/// Adam's settings and the step about to be taken, as `torch.optim.Adam`.
+public struct AdamStep: Sendable, Hashable {
+    public var learningRate: Double
+    public var beta1: Double
+    public var beta2: Double
+    public var epsilon: Double
+    /// 1 for the first step.
+    public var step: Int
+
+    public init(learningRate: Double, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, step: Int) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.step = step
+    }
+}
+
+/// One build of the compute kernels for one instruction set. The engine picks
+/// the best one for the CPU at start-up; all of them compute the same thing.
+public protocol ComputeBackend: Sendable {
+    /// "avx512", "avx2" or "portable".
+    var name: String { get }
+    /// Floats per SIMD register of this build.
+    var vectorWidth: Int { get }
+
+    /// Writes part `part` of `parts` of the transposed weights and summed biases
+    /// (``PackedLayout``) from `parameters`. Parts split rows, so `parts` callers
+    /// can refresh the buffer in parallel.
+    func packWeights(
+        shape: ModelShape, parameters: UnsafePointer<Float>, packed: UnsafeMutablePointer<Float>,
+        part: Int, of parts: Int)
+
+    /// Forward pass over the shard; with `pass.gradients` set, also the backward
+    /// pass through time. Returns the sum over the shard of the per-sample
+    /// cross-entropy losses.
+    func run(_ pass: ShardPass) -> Float
+
+    /// `destination[i] = sources[0][i] + sources[1][i] + ...` for `i` in `range`,
+    /// summed strictly left to right so the result does not depend on who sums.
+    func sum(
+        _ sources: UnsafePointer<UnsafeMutablePointer<Float>>, count: Int,
+        into destination: UnsafeMutablePointer<Float>, range: Range<Int>)
+
+    /// One Adam update, as `torch.optim.Adam` (bias-corrected, epsilon added
+    /// after the square root), of the elements in `range`.
+    func adam(
+        _ step: AdamStep, parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>,
+        firstMoment: UnsafeMutablePointer<Float>, secondMoment: UnsafeMutablePointer<Float>,
+        range: Range<Int>)
+}

@@ -1,0 +1,36 @@
+import RecurCore
+
+/// This build's implementation of ``ComputeBackend``.
+public struct Backend: ComputeBackend {
+    public init() {}
+
+    public var name: String { backendName }
+    public var vectorWidth: Int { Vec.scalarCount }
+
+    public func packWeights(
+        shape: ModelShape, parameters: UnsafePointer<Float>, packed: UnsafeMutablePointer<Float>,
+        part: Int, of parts: Int
+    ) {
+        packTransposedWeights(shape: shape, parameters: parameters, packed: packed, part: part, of: parts)
+    }
+
+    public func run(_ pass: ShardPass) -> Float {
+        runShard(pass)
+    }
+
+    public func sum(
+        _ sources: UnsafePointer<UnsafeMutablePointer<Float>>, count: Int,
+        into destination: UnsafeMutablePointer<Float>, range: Range<Int>
+    ) {
+        sumInOrder(sources, count: count, into: destination, range: range)
+    }
+
+    public func adam(
+        _ step: AdamStep, parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>,
+        firstMoment: UnsafeMutablePointer<Float>, secondMoment: UnsafeMutablePointer<Float>,
+        range: Range<Int>
+    ) {
+        adamUpdate(step, parameters: parameters, gradients: gradients,
+                   firstMoment: firstMoment, secondMoment: secondMoment, range: range)
+    }
+}

@@ -1,0 +1,120 @@
+import RecurCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Element-wise passes over the flat parameter and gradient buffers.
+
+/// `destination = ((s0 + s1) + s2) + ...` over `range`, strictly in source order,
+/// so the bits do not depend on how the range is split between threads.
+/// - Complexity: O(count x range.count).
+func sumInOrder(
+    _ sources: UnsafePointer<UnsafeMutablePointer<Float>>, count: Int,
+    into destination: UnsafeMutablePointer<Float>, range: Range<Int>
+) {
+    guard count > 0 else {
+        destination.update(repeating: 0, count: range.count)
+        return
+    }
+    var i = range.lowerBound
+    // Four vectors at a time: each source is read once per block while the
+    // partial sums stay in registers.
+    while i + 4 * Vec.scalarCount <= range.upperBound {
+        let w = Vec.scalarCount
+        var a = UnsafePointer(sources[0]).vec(i), b = UnsafePointer(sources[0]).vec(i + w)
+        var c = UnsafePointer(sources[0]).vec(i + 2 * w), d = UnsafePointer(sources[0]).vec(i + 3 * w)
+        for s in 1..<count {
+            let p = UnsafePointer(sources[s])
+            a += p.vec(i); b += p.vec(i + w); c += p.vec(i + 2 * w); d += p.vec(i + 3 * w)
+        }
+        destination.store(a, i); destination.store(b, i + w)
+        destination.store(c, i + 2 * w); destination.store(d, i + 3 * w)
+        i += 4 * w
+    }
+    while i < range.upperBound {
+        var total = sources[0][i]
+        for s in 1..<count { total += sources[s][i] }
+        destination[i] = total
+        i += 1
+    }
+}
+
+/// One `torch.optim.Adam` step over `range`, written as PyTorch's
+/// implementation computes it:
+///
+///     m = m + (1 - β1)(g - m)            (lerp)
+///     v = β2 v + (1 - β2) g²
+///     p = p - (lr / (1 - β1ᵗ)) · m / (√v / √(1 - β2ᵗ) + ε)
+///
+/// The bias corrections are computed in double precision, as Python does.
+func adamUpdate(
+    _ step: AdamStep, parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>,
+    firstMoment: UnsafeMutablePointer<Float>, secondMoment: UnsafeMutablePointer<Float>,
+    range: Range<Int>
+) {
+    let t = Double(step.step)
+    let stepSize = Float(step.learningRate / (1 - pow(step.beta1, t)))
+    let correction2Sqrt = Float((1 - pow(step.beta2, t)).squareRoot())
+    let oneMinusBeta1 = Float(1 - step.beta1), beta2 = Float(step.beta2), oneMinusBeta2 = Float(1 - step.beta2)
+    let epsilon = Float(step.epsilon)
+
+    var i = range.lowerBound
+    let w = Vec.scalarCount
+    let vOneMinusBeta1 = Vec(repeating: oneMinusBeta1), vBeta2 = Vec(repeating: beta2)
+    let vOneMinusBeta2 = Vec(repeating: oneMinusBeta2), vEpsilon = Vec(repeating: epsilon)
+    let vCorrection = Vec(repeating: correction2Sqrt), vStep = Vec(repeating: stepSize)
+    while i + w <= range.upperBound {
+        let g = gradients.vec(i)
+        let m = firstMoment.vec(i) + vOneMinusBeta1 * (g - firstMoment.vec(i))
+        let v = vBeta2 * secondMoment.vec(i) + vOneMinusBeta2 * (g * g)
+        let denominator = v.squareRoot() / vCorrection + vEpsilon
+        firstMoment.store(m, i)
+        secondMoment.store(v, i)
+        parameters.store(parameters.vec(i) - vStep * (m / denominator), i)
+        i += w
+    }
+    while i < range.upperBound {
+        let g = gradients[i]
+        let m = firstMoment[i] + oneMinusBeta1 * (g - firstMoment[i])
+        let v = beta2 * secondMoment[i] + oneMinusBeta2 * (g * g)
+        firstMoment[i] = m
+        secondMoment[i] = v
+        parameters[i] -= stepSize * (m / (v.squareRoot() / correction2Sqrt + epsilon))
+        i += 1
+    }
+}
+
+/// Writes part `part` of `parts` of the packed weights: `W_ihᵀ`, `W_hhᵀ` and
+/// `b_ih + b_hh` of every layer (``PackedLayout``). Parts split the rows of the
+/// transposed matrices.
+func packTransposedWeights(
+    shape: ModelShape, parameters: UnsafePointer<Float>, packed: UnsafeMutablePointer<Float>,
+    part: Int, of parts: Int
+) {
+    let layout = ParameterLayout(shape)
+    let packedLayout = PackedLayout(shape)
+    let hidden = shape.hidden
+    func rows(_ total: Int) -> Range<Int> {
+        (total * part / parts)..<(total * (part + 1) / parts)
+    }
+    for layer in 0..<shape.layers {
+        let target = packedLayout.layers[layer]
+        let input = shape.layerInputSize(layer)
+        // Wᵀ[k][j] = W[j][k]: row k of the transpose gathers column k of W.
+        let ih = parameters + layout.inputWeight(layer: layer).offset
+        for k in rows(input) {
+            let row = packed + target.inputWeightT + k * hidden
+            for j in 0..<hidden { row[j] = ih[j * input + k] }
+        }
+        let hh = parameters + layout.recurrentWeight(layer: layer).offset
+        for k in rows(hidden) {
+            let row = packed + target.recurrentWeightT + k * hidden
+            for j in 0..<hidden { row[j] = hh[j * hidden + k] }
+        }
+        let biasIH = parameters + layout.inputBias(layer: layer).offset
+        let biasHH = parameters + layout.recurrentBias(layer: layer).offset
+        for j in rows(hidden) { packed[target.bias + j] = biasIH[j] + biasHH[j] }
+    }
+}
