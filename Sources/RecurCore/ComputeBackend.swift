@@ -9,7 +9,9 @@ public struct ShardPass: @unchecked Sendable {
     public var parameters: UnsafePointer<Float>
     /// Transposed weights, refreshed from `parameters` (``PackedLayout``).
     public var packed: UnsafePointer<Float>
-    /// `samples` x `sequenceLength` x `inputSize` floats, sample-major.
+    /// `samples` x `sequenceLength` x `inputSize` floats, sample-major, and
+    /// readable for ``ParameterLayout/alignment`` floats past the end (kernels
+    /// read rows in whole vectors).
     public var inputs: UnsafePointer<Float>
     /// `samples` class indices in `0..<classes`.
     public var labels: UnsafePointer<Int32>
@@ -52,6 +54,7 @@ public struct ShardPass: @unchecked Sendable {
     public static func workspaceCount(shape: ModelShape, samples: Int) -> Int {
         let sequence = ParameterLayout.roundUp(samples * shape.sequenceLength * shape.hidden)
         return (shape.layers + 2) * sequence + ParameterLayout.roundUp(samples * shape.classes)
+            + ParameterLayout.alignment
     }
 }
 

@@ -24,7 +24,9 @@ public struct ParameterLayout: Hashable, Sendable {
 
     public let shape: ModelShape
     public let slots: [TensorSlot]
-    /// Length of the flat buffer in floats, padding included; a multiple of ``alignment``.
+    /// Length of the flat buffer in floats: the tensors, their padding, and
+    /// ``alignment`` floats of slack at the end, because kernels read rows in
+    /// whole vectors and may read past the last one.
     public let count: Int
 
     public init(_ shape: ModelShape) {
@@ -44,7 +46,7 @@ public struct ParameterLayout: Hashable, Sendable {
         add("fc.weight", [shape.classes, shape.flatFeatures])
         add("fc.bias", [shape.classes])
         self.slots = slots
-        self.count = offset
+        self.count = offset + Self.alignment
     }
 
     /// Number of real parameters (padding excluded).
@@ -94,6 +96,6 @@ public struct PackedLayout: Hashable, Sendable {
             layers.append(Layer(inputWeightT: ih, recurrentWeightT: hh, bias: bias))
         }
         self.layers = layers
-        self.count = offset
+        self.count = offset + ParameterLayout.alignment
     }
 }

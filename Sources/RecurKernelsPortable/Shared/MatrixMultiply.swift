@@ -1,0 +1,224 @@
+/// One matrix product `C (=|+=) bias + A·B` on raw row-major buffers, with
+/// strides general enough for every product of the model:
+///
+/// - `A(i, k) = a[i * aRowStride + k * aDepthStride]`: a plain matrix
+///   (`aDepthStride == 1`) or a transposed one (`aRowStride == 1`), so weight
+///   gradients `dZᵀ·H` need no transposition;
+/// - `B(k, j) = b[k * bRowStride + j]`, contiguous along `j` (vectorised);
+/// - the depth `k` runs over `segments` blocks of `depth` steps; block `s`
+///   starts at `a + s * aSegmentStride` and `b + s * bSegmentStride`. The
+///   recurrent weight gradient sums `dz[t]ᵀ h[t-1]` over every sample's
+///   time steps 1..<T this way, in one product.
+///
+/// Each output element is one chain of fused multiply-adds over `k` in
+/// increasing order (after `bias`, then `C` when accumulating), so the bits
+/// depend only on the operands and shapes, never on threads or alignment.
+///
+/// B rows are read in whole vectors: up to `Vec.scalarCount - 1` floats past
+/// column `n` of the last row must be readable (callers pad their buffers).
+struct MatrixProduct {
+    var rows: Int
+    var columns: Int
+    var depth: Int
+    var segments: Int = 1
+    var a: UnsafePointer<Float>
+    var aRowStride: Int
+    var aDepthStride: Int
+    var aSegmentStride: Int = 0
+    var b: UnsafePointer<Float>
+    var bRowStride: Int
+    var bSegmentStride: Int = 0
+    var c: UnsafeMutablePointer<Float>
+    var cRowStride: Int
+    /// `C += A·B` instead of `C = A·B`.
+    var accumulate = false
+    /// A row vector added to every row before the products.
+    var bias: UnsafePointer<Float>? = nil
+    var epilogue: Epilogue = .none
+
+    /// What happens to each output element once its sum is complete.
+    enum Epilogue {
+        case none
+        /// `C = tanh(sum)`: the RNN's activation.
+        case tanh
+        /// `C = sum · (1 - h²)`, with `h` laid out like C: the gradient through tanh.
+        case tanhGradient(UnsafePointer<Float>, rowStride: Int)
+    }
+}
+
+private let tileRows = 4
+private let tileVectors = 4
+
+extension MatrixProduct {
+    /// Computes the product, tile by tile: 4 rows by 64 columns in registers
+    /// (16 accumulators), then 4 rows by 16 columns, the last one partial.
+    /// - Complexity: O(rows x columns x depth x segments).
+    func run() {
+        let w = Vec.scalarCount
+        let wideColumns = columns / (tileVectors * w) * (tileVectors * w)
+        var j = 0
+        while j < wideColumns {
+            forEachRowTile { i, r in tile(rows: r, vectors: tileVectors, i: i, j: j, valid: tileVectors * w) }
+            j += tileVectors * w
+        }
+        while j < columns {
+            let valid = min(w, columns - j)
+            forEachRowTile { i, r in tile(rows: r, vectors: 1, i: i, j: j, valid: valid) }
+            j += w
+        }
+    }
+
+    @inline(__always)
+    private func forEachRowTile(_ body: (Int, Int) -> Void) {
+        var i = 0
+        while i + tileRows <= rows {
+            body(i, tileRows)
+            i += tileRows
+        }
+        if i < rows { body(i, rows - i) }
+    }
+
+    /// Dispatches to a tile routine specialised for a constant row and vector
+    /// count, so unused accumulators and branches compile away.
+    @inline(__always)
+    private func tile(rows r: Int, vectors v: Int, i: Int, j: Int, valid: Int) {
+        if v == tileVectors {
+            switch r {
+            case 4: kernel(rows: 4, vectors: 4, i: i, j: j, valid: valid)
+            case 3: kernel(rows: 3, vectors: 4, i: i, j: j, valid: valid)
+            case 2: kernel(rows: 2, vectors: 4, i: i, j: j, valid: valid)
+            default: kernel(rows: 1, vectors: 4, i: i, j: j, valid: valid)
+            }
+        } else {
+            switch r {
+            case 4: kernel(rows: 4, vectors: 1, i: i, j: j, valid: valid)
+            case 3: kernel(rows: 3, vectors: 1, i: i, j: j, valid: valid)
+            case 2: kernel(rows: 2, vectors: 1, i: i, j: j, valid: valid)
+            default: kernel(rows: 1, vectors: 1, i: i, j: j, valid: valid)
+            }
+        }
+    }
+
+    /// The register-blocked inner loop: `rows` x `vectors` accumulators, one
+    /// broadcast of A per row and one load of B per vector at each depth step.
+    @inline(__always)
+    private func kernel(rows r: Int, vectors v: Int, i: Int, j: Int, valid: Int) {
+        let w = Vec.scalarCount
+        var c00 = Vec(), c01 = Vec(), c02 = Vec(), c03 = Vec()
+        var c10 = Vec(), c11 = Vec(), c12 = Vec(), c13 = Vec()
+        var c20 = Vec(), c21 = Vec(), c22 = Vec(), c23 = Vec()
+        var c30 = Vec(), c31 = Vec(), c32 = Vec(), c33 = Vec()
+        if let bias {
+            let b0 = loadPartial(bias + j, valid: valid)
+            c00 = b0; c10 = b0; c20 = b0; c30 = b0
+            if v > 1 {
+                let b1 = bias.vec(j + w), b2 = bias.vec(j + 2 * w), b3 = bias.vec(j + 3 * w)
+                c01 = b1; c11 = b1; c21 = b1; c31 = b1
+                c02 = b2; c12 = b2; c22 = b2; c32 = b2
+                c03 = b3; c13 = b3; c23 = b3; c33 = b3
+            }
+        }
+        if accumulate {
+            let p0 = c + i * cRowStride + j
+            c00 += loadPartial(UnsafePointer(p0), valid: valid)
+            if v > 1 { c01 += p0.vec(w); c02 += p0.vec(2 * w); c03 += p0.vec(3 * w) }
+            if r > 1 {
+                let p1 = p0 + cRowStride
+                c10 += loadPartial(UnsafePointer(p1), valid: valid)
+                if v > 1 { c11 += p1.vec(w); c12 += p1.vec(2 * w); c13 += p1.vec(3 * w) }
+            }
+            if r > 2 {
+                let p2 = p0 + 2 * cRowStride
+                c20 += loadPartial(UnsafePointer(p2), valid: valid)
+                if v > 1 { c21 += p2.vec(w); c22 += p2.vec(2 * w); c23 += p2.vec(3 * w) }
+            }
+            if r > 3 {
+                let p3 = p0 + 3 * cRowStride
+                c30 += loadPartial(UnsafePointer(p3), valid: valid)
+                if v > 1 { c31 += p3.vec(w); c32 += p3.vec(2 * w); c33 += p3.vec(3 * w) }
+            }
+        }
+        let aRow = aRowStride, aStep = aDepthStride, bStep = bRowStride
+        for s in 0..<segments {
+            var ap = a + s * aSegmentStride + i * aRow
+            var bp = b + s * bSegmentStride + j
+            for _ in 0..<depth {
+                let b0 = bp.vec(0)
+                let b1 = v > 1 ? bp.vec(w) : Vec()
+                let b2 = v > 1 ? bp.vec(2 * w) : Vec()
+                let b3 = v > 1 ? bp.vec(3 * w) : Vec()
+                let x0 = Vec(repeating: ap[0])
+                c00 = fma(x0, b0, c00)
+                if v > 1 { c01 = fma(x0, b1, c01); c02 = fma(x0, b2, c02); c03 = fma(x0, b3, c03) }
+                if r > 1 {
+                    let x1 = Vec(repeating: ap[aRow])
+                    c10 = fma(x1, b0, c10)
+                    if v > 1 { c11 = fma(x1, b1, c11); c12 = fma(x1, b2, c12); c13 = fma(x1, b3, c13) }
+                }
+                if r > 2 {
+                    let x2 = Vec(repeating: ap[2 * aRow])
+                    c20 = fma(x2, b0, c20)
+                    if v > 1 { c21 = fma(x2, b1, c21); c22 = fma(x2, b2, c22); c23 = fma(x2, b3, c23) }
+                }
+                if r > 3 {
+                    let x3 = Vec(repeating: ap[3 * aRow])
+                    c30 = fma(x3, b0, c30)
+                    if v > 1 { c31 = fma(x3, b1, c31); c32 = fma(x3, b2, c32); c33 = fma(x3, b3, c33) }
+                }
+                ap += aStep
+                bp += bStep
+            }
+        }
+        storeRow(i, j, valid, v, c00, c01, c02, c03)
+        if r > 1 { storeRow(i + 1, j, valid, v, c10, c11, c12, c13) }
+        if r > 2 { storeRow(i + 2, j, valid, v, c20, c21, c22, c23) }
+        if r > 3 { storeRow(i + 3, j, valid, v, c30, c31, c32, c33) }
+    }
+
+    @inline(__always)
+    private func storeRow(_ i: Int, _ j: Int, _ valid: Int, _ v: Int, _ x0: Vec, _ x1: Vec, _ x2: Vec, _ x3: Vec) {
+        let w = Vec.scalarCount
+        let row = c + i * cRowStride + j
+        switch epilogue {
+        case .none:
+            storePartial(x0, row, valid: valid)
+            if v > 1 { row.store(x1, w); row.store(x2, 2 * w); row.store(x3, 3 * w) }
+        case .tanh:
+            storePartial(vectorTanh(x0), row, valid: valid)
+            if v > 1 {
+                row.store(vectorTanh(x1), w); row.store(vectorTanh(x2), 2 * w); row.store(vectorTanh(x3), 3 * w)
+            }
+        case .tanhGradient(let h, let hRowStride):
+            let hp = h + i * hRowStride + j
+            let one = Vec(repeating: 1)
+            let h0 = loadPartial(hp, valid: valid)
+            storePartial(x0 * (one - h0 * h0), row, valid: valid)
+            if v > 1 {
+                let h1 = hp.vec(w), h2 = hp.vec(2 * w), h3 = hp.vec(3 * w)
+                row.store(x1 * (one - h1 * h1), w)
+                row.store(x2 * (one - h2 * h2), 2 * w)
+                row.store(x3 * (one - h3 * h3), 3 * w)
+            }
+        }
+    }
+}
+
+/// The first `valid` floats at `p` in a vector, zeros after; a whole-vector
+/// load when `valid` covers it.
+@inline(__always)
+func loadPartial(_ p: UnsafePointer<Float>, valid: Int) -> Vec {
+    if valid >= Vec.scalarCount { return p.vec(0) }
+    var x = Vec()
+    for lane in 0..<valid { x[lane] = p[lane] }
+    return x
+}
+
+/// Stores the first `valid` lanes of `x` at `p`.
+@inline(__always)
+func storePartial(_ x: Vec, _ p: UnsafeMutablePointer<Float>, valid: Int) {
+    if valid >= Vec.scalarCount {
+        p.store(x, 0)
+        return
+    }
+    for lane in 0..<valid { p[lane] = x[lane] }
+}

@@ -1,0 +1,80 @@
+import RecurCore
+import RecurKernels
+
+/// The model on one thread: parameters, their packed (transposed) copy, and
+/// the scratch space for one shard. The reference the parallel engine is
+/// tested against, and what `recur verify` runs.
+public final class Model: @unchecked Sendable {
+    public let parameters: Parameters
+    public let backend: any ComputeBackend
+    public let packedLayout: PackedLayout
+    private let packed: FloatBuffer
+    private var workspace: FloatBuffer
+    private var workspaceSamples = 0
+
+    public init(parameters: Parameters, backend: any ComputeBackend = Backends.best) {
+        self.parameters = parameters
+        self.backend = backend
+        packedLayout = PackedLayout(parameters.shape)
+        packed = FloatBuffer(count: packedLayout.count)
+        workspace = FloatBuffer(count: 0)
+        refreshPackedWeights()
+    }
+
+    public var shape: ModelShape { parameters.shape }
+    public var layout: ParameterLayout { parameters.layout }
+
+    /// Rebuilds the transposed weights; call after changing the parameters.
+    public func refreshPackedWeights() {
+        backend.packWeights(shape: shape, parameters: parameters.pointer, packed: packed.pointer, part: 0, of: 1)
+    }
+
+    /// Forward pass over `samples` samples (and backward when `gradients` is
+    /// given), as one shard. `inputs` must hold `samples * sampleInputCount`
+    /// floats plus ``ParameterLayout/alignment`` readable floats after them.
+    /// Returns the summed cross-entropy loss.
+    @discardableResult
+    public func run(
+        inputs: UnsafePointer<Float>, labels: UnsafePointer<Int32>, samples: Int,
+        gradientScale: Float, gradients: UnsafeMutablePointer<Float>?, logits: UnsafeMutablePointer<Float>?
+    ) -> Float {
+        if samples > workspaceSamples {
+            workspace = FloatBuffer(count: ShardPass.workspaceCount(shape: shape, samples: samples))
+            workspaceSamples = samples
+        }
+        return backend.run(ShardPass(
+            shape: shape, layout: layout, packedLayout: packedLayout,
+            parameters: parameters.pointer, packed: packed.pointer,
+            inputs: inputs, labels: labels, samples: samples, gradientScale: gradientScale,
+            workspace: workspace.pointer, gradients: gradients, logits: logits))
+    }
+
+    /// Mean loss and its gradient for a whole batch, and the logits.
+    /// - Parameter inputs: `batch * sampleInputCount` floats.
+    public func lossAndGradients(inputs: [Float], labels: [Int32]) -> (loss: Float, gradients: FloatBuffer, logits: [Float]) {
+        let batch = labels.count
+        let gradients = FloatBuffer(count: layout.count)
+        var logits = [Float](repeating: 0, count: batch * shape.classes)
+        let padded = inputs + [Float](repeating: 0, count: ParameterLayout.alignment)
+        let sum = padded.withUnsafeBufferPointer { x in
+            labels.withUnsafeBufferPointer { y in
+                logits.withUnsafeMutableBufferPointer { z in
+                    run(inputs: x.baseAddress!, labels: y.baseAddress!, samples: batch,
+                        gradientScale: 1 / Float(batch), gradients: gradients.pointer, logits: z.baseAddress!)
+                }
+            }
+        }
+        return (sum / Float(batch), gradients, logits)
+    }
+
+    /// One Adam update of every parameter from `gradients`, then the packed
+    /// weights are refreshed.
+    public func apply(_ gradients: FloatBuffer, optimizer: AdamState) {
+        backend.adam(
+            optimizer.nextStep, parameters: parameters.pointer, gradients: gradients.pointer,
+            firstMoment: optimizer.firstMoment.pointer, secondMoment: optimizer.secondMoment.pointer,
+            range: 0..<layout.count)
+        optimizer.steps += 1
+        refreshPackedWeights()
+    }
+}
