@@ -42,13 +42,13 @@ let package = Package(
 
         // Kernels and the per-shard forward/BPTT, one build per instruction set.
         .target(
-            name: "RecurKernelsPortable", dependencies: ["RecurCore"],
+            name: "RecurKernelsPortable", dependencies: ["RecurCore", "CRecurCPU"],
             linkerSettings: [.linkedLibrary("m")]),
         .target(
-            name: "RecurKernelsAVX2", dependencies: ["RecurCore"], swiftSettings: avx2Flags,
+            name: "RecurKernelsAVX2", dependencies: ["RecurCore", "CRecurCPU"], swiftSettings: avx2Flags,
             linkerSettings: [.linkedLibrary("m")]),
         .target(
-            name: "RecurKernelsAVX512", dependencies: ["RecurCore"], swiftSettings: avx512Flags,
+            name: "RecurKernelsAVX512", dependencies: ["RecurCore", "CRecurCPU"], swiftSettings: avx512Flags,
             linkerSettings: [.linkedLibrary("m")]),
         .target(
             name: "RecurKernels",

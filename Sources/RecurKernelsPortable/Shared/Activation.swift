@@ -15,7 +15,9 @@ import Darwin
 @inline(__always)
 func vectorTanh(_ input: Vec) -> Vec {
     let limit = Vec(repeating: 7.90531110763549805)
-    let x = input.clamped(lowerBound: -limit, upperBound: limit)
+    // Comparisons and blends rather than `clamped`/`pointwiseMax`, which the
+    // standard library does not inline into this module's vector code.
+    let x = input.replacing(with: limit, where: input .> limit).replacing(with: -limit, where: input .< -limit)
     let x2 = x * x
     var p = fma(x2, Vec(repeating: -2.76076847742355e-16), Vec(repeating: 2.00018790482477e-13))
     p = fma(x2, p, Vec(repeating: -8.60467152213735e-11))
@@ -27,7 +29,7 @@ func vectorTanh(_ input: Vec) -> Vec {
     var q = fma(x2, Vec(repeating: 1.19825839466702e-06), Vec(repeating: 1.18534705686654e-04))
     q = fma(x2, q, Vec(repeating: 2.26843463243900e-03))
     q = fma(x2, q, Vec(repeating: 4.89352518554385e-03))
-    let tiny = pointwiseMax(input, -input) .< Vec(repeating: 0.0004)
+    let tiny = (input .< Vec(repeating: 0.0004)) .& (input .> Vec(repeating: -0.0004))
     return (p / q).replacing(with: input, where: tiny)
 }
 

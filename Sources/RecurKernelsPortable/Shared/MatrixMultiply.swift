@@ -84,25 +84,25 @@ extension MatrixProduct {
     private func tile(rows r: Int, vectors v: Int, i: Int, j: Int, valid: Int) {
         if v == tileVectors {
             switch r {
-            case 4: kernel(rows: 4, vectors: 4, i: i, j: j, valid: valid)
-            case 3: kernel(rows: 3, vectors: 4, i: i, j: j, valid: valid)
-            case 2: kernel(rows: 2, vectors: 4, i: i, j: j, valid: valid)
-            default: kernel(rows: 1, vectors: 4, i: i, j: j, valid: valid)
+            case 4: kernel(Tile<Four, Four>.self, i: i, j: j, valid: valid)
+            case 3: kernel(Tile<Three, Four>.self, i: i, j: j, valid: valid)
+            case 2: kernel(Tile<Two, Four>.self, i: i, j: j, valid: valid)
+            default: kernel(Tile<One, Four>.self, i: i, j: j, valid: valid)
             }
         } else {
             switch r {
-            case 4: kernel(rows: 4, vectors: 1, i: i, j: j, valid: valid)
-            case 3: kernel(rows: 3, vectors: 1, i: i, j: j, valid: valid)
-            case 2: kernel(rows: 2, vectors: 1, i: i, j: j, valid: valid)
-            default: kernel(rows: 1, vectors: 1, i: i, j: j, valid: valid)
+            case 4: kernel(Tile<Four, One>.self, i: i, j: j, valid: valid)
+            case 3: kernel(Tile<Three, One>.self, i: i, j: j, valid: valid)
+            case 2: kernel(Tile<Two, One>.self, i: i, j: j, valid: valid)
+            default: kernel(Tile<One, One>.self, i: i, j: j, valid: valid)
             }
         }
     }
 
     /// The register-blocked inner loop: `rows` x `vectors` accumulators, one
     /// broadcast of A per row and one load of B per vector at each depth step.
-    @inline(__always)
-    private func kernel(rows r: Int, vectors v: Int, i: Int, j: Int, valid: Int) {
+    private func kernel<Shape: TileShape>(_: Shape.Type, i: Int, j: Int, valid: Int) {
+        let r = Shape.rows, v = Shape.vectors
         let w = Vec.scalarCount
         var c00 = Vec(), c01 = Vec(), c02 = Vec(), c03 = Vec()
         var c10 = Vec(), c11 = Vec(), c12 = Vec(), c13 = Vec()
@@ -201,6 +201,20 @@ extension MatrixProduct {
             }
         }
     }
+}
+
+/// A tile's size as types, so each size gets its own specialised kernel with
+/// constant loop bounds (generic specialisation is guaranteed where inlining
+/// of a large function is not).
+protocol TileShape { static var rows: Int { get }; static var vectors: Int { get } }
+protocol TileCount { static var value: Int { get } }
+enum One: TileCount { static var value: Int { 1 } }
+enum Two: TileCount { static var value: Int { 2 } }
+enum Three: TileCount { static var value: Int { 3 } }
+enum Four: TileCount { static var value: Int { 4 } }
+enum Tile<Rows: TileCount, Vectors: TileCount>: TileShape {
+    static var rows: Int { Rows.value }
+    static var vectors: Int { Vectors.value }
 }
 
 /// The first `valid` floats at `p` in a vector, zeros after; a whole-vector

@@ -1,19 +1,18 @@
+import CRecurCPU
+
 /// The SIMD vector every kernel works in: 16 floats, one AVX-512 register,
 /// two AVX2 registers, four NEON/SSE registers.
 typealias Vec = SIMD16<Float>
 
 extension UnsafePointer where Pointee == Float {
-    @inline(__always) func vec(_ offset: Int) -> Vec {
-        UnsafeRawPointer(self + offset).loadUnaligned(as: Vec.self)
-    }
+    /// The 16 floats at `self + offset`, any alignment.
+    @inline(__always) func vec(_ offset: Int) -> Vec { recur_load16(self + offset) }
 }
 
 extension UnsafeMutablePointer where Pointee == Float {
-    @inline(__always) func vec(_ offset: Int) -> Vec {
-        UnsafeRawPointer(self + offset).loadUnaligned(as: Vec.self)
-    }
+    /// The 16 floats at `self + offset`, any alignment.
+    @inline(__always) func vec(_ offset: Int) -> Vec { recur_load16(self + offset) }
 
-    @inline(__always) func store(_ value: Vec, _ offset: Int) {
-        UnsafeMutableRawPointer(self + offset).storeBytes(of: value, as: Vec.self)
-    }
+    /// Stores 16 floats at `self + offset`, any alignment.
+    @inline(__always) func store(_ value: Vec, _ offset: Int) { recur_store16(self + offset, value) }
 }
