@@ -97,9 +97,9 @@ need_downloader() {
 # Downloads URL $1 to $2; fails quietly so the next mirror can be tried.
 download() {
     if [[ "$downloader" == curl ]]; then
-        curl -fsSL --retry 2 --connect-timeout 20 -o "$2" "$1"
+        curl -fsSL --retry 1 --connect-timeout 20 -o "$2" "$1"
     else
-        wget -q --tries=3 --timeout=20 -O "$2" "$1"
+        wget -q --tries=2 --timeout=20 -O "$2" "$1"
     fi
 }
 

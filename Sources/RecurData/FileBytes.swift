@@ -14,9 +14,9 @@ enum FileBytes {
 
     /// The contents of the regular file at `path`.
     /// - Throws: `IDXError` naming `path` when the file cannot be opened or
-    ///   read, is not a regular file, or is larger than `limit` bytes.
+    ///   read, is not a regular file, or is larger than `sizeLimit` bytes.
     /// - Complexity: O(file size).
-    static func read(_ path: String, limit: Int = sizeLimit) throws(IDXError) -> [UInt8] {
+    static func read(_ path: String) throws(IDXError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             let code = errno
@@ -32,7 +32,7 @@ enum FileBytes {
             throw IDXError(file: path, problem: .notARegularFile)
         }
         let size = Int(status.st_size)
-        guard size <= limit else { throw IDXError(file: path, problem: .tooLarge(limit: limit)) }
+        guard size <= sizeLimit else { throw IDXError(file: path, problem: .tooLarge(limit: sizeLimit)) }
 
         var failure: Int32 = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in

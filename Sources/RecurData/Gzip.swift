@@ -33,7 +33,7 @@ enum Gzip {
             }
             let (status, usedInput, madeOutput) = bytes.withUnsafeBufferPointer { inBuffer in
                 output.withUnsafeMutableBufferPointer { outBuffer in
-                    // zlib never writes through next_in; it is declared mutable only for old compilers.
+                    // zlib never writes through next_in (it is non-const only because ZLIB_CONST is unset).
                     stream.next_in = inBuffer.baseAddress.map { UnsafeMutablePointer(mutating: $0 + consumed) }
                     stream.avail_in = UInt32(clamping: inBuffer.count - consumed)
                     stream.next_out = outBuffer.baseAddress.map { $0 + produced }

@@ -68,7 +68,7 @@ extension IDXError.Problem: CustomStringConvertible {
         case .readFailed(let reason):
             return "read failed: \(reason)"
         case .tooLarge(let limit):
-            return "larger than the \(limit >> 20) MiB limit for a data file"
+            return "larger than the limit of \(byteCount(limit)) for a data file"
         case .empty:
             return "file is empty"
         case .corruptGzip(let detail):
@@ -113,6 +113,12 @@ public enum IDXKind: Equatable, Sendable {
     var magic: UInt32 { 0x0000_0800 | UInt32(dimensionCount) }
 
     var noun: String { self == .images ? "image" : "label" }
+}
+
+private func byteCount(_ bytes: Int) -> String {
+    if bytes >= 1 << 30 && bytes % (1 << 30) == 0 { return "\(bytes >> 30) GiB" }
+    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+    return "\(bytes) bytes"
 }
 
 private func hex(_ value: UInt32) -> String { "0x" + hexDigits(value, width: 8) }

@@ -149,6 +149,7 @@ import Testing
     }
 
     @Test func decompressedSizeLimit() throws {
+        #expect(IDXError(file: "a.gz", problem: .tooLarge(limit: 1 << 30)).description == "a.gz: larger than the limit of 1 GiB for a data file")
         let bomb = TestFiles.gzip([UInt8](repeating: 0, count: 1 << 20))
         #expect(throws: IDXError(file: "bomb.gz", problem: .tooLarge(limit: 1 << 16))) {
             try Gzip.inflate(bomb, file: "bomb.gz", limit: 1 << 16)
