@@ -91,10 +91,14 @@ public protocol ComputeBackend: Sendable {
         shape: ModelShape, parameters: UnsafePointer<Float>, packed: UnsafeMutablePointer<Float>,
         part: Int, of parts: Int)
 
-    /// Forward pass over the shard; with `pass.gradients` set, also the backward
-    /// pass through time. Returns the sum over the shard of the per-sample
-    /// cross-entropy losses.
-    func run(_ pass: ShardPass) -> Float
+    /// Forward pass over the shard: returns the sum over the shard of the
+    /// per-sample cross-entropy losses, writes `pass.logits` when set, and
+    /// keeps what ``backward(_:)`` needs in `pass.workspace`.
+    func forward(_ pass: ShardPass) -> Float
+
+    /// Backprop through time after ``forward(_:)`` of the same pass: overwrites
+    /// every parameter's gradient in `pass.gradients` (no-op when nil).
+    func backward(_ pass: ShardPass)
 
     /// `destination[i] = sources[0][i] + sources[1][i] + ...` for `i` in `range`,
     /// summed strictly left to right so the result does not depend on who sums.

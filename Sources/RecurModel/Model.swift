@@ -42,11 +42,14 @@ public final class Model: @unchecked Sendable {
             workspace = FloatBuffer(count: ShardPass.workspaceCount(shape: shape, samples: samples))
             workspaceSamples = samples
         }
-        return backend.run(ShardPass(
+        let pass = ShardPass(
             shape: shape, layout: layout, packedLayout: packedLayout,
             parameters: parameters.pointer, packed: packed.pointer,
             inputs: inputs, labels: labels, samples: samples, gradientScale: gradientScale,
-            workspace: workspace.pointer, gradients: gradients, logits: logits))
+            workspace: workspace.pointer, gradients: gradients, logits: logits)
+        let loss = backend.forward(pass)
+        backend.backward(pass)
+        return loss
     }
 
     /// Mean loss and its gradient for a whole batch, and the logits.

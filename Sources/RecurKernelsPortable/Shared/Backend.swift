@@ -14,8 +14,12 @@ public struct Backend: ComputeBackend {
         packTransposedWeights(shape: shape, parameters: parameters, packed: packed, part: part, of: parts)
     }
 
-    public func run(_ pass: ShardPass) -> Float {
-        runShard(pass)
+    public func forward(_ pass: ShardPass) -> Float {
+        forwardShard(pass)
+    }
+
+    public func backward(_ pass: ShardPass) {
+        backwardShard(pass)
     }
 
     public func sum(

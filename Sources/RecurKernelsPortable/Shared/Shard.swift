@@ -1,19 +1,40 @@
 import RecurCore
 
-/// Forward pass, loss and (when `pass.gradients` is set) backprop through
-/// time for one shard, on the pass's raw buffers. Returns the summed loss.
+/// Where a shard's workspace keeps what: every layer's outputs over all time
+/// steps, then two gradient sequences, then the logits' gradient
+/// (``ShardPass/workspaceCount(shape:samples:)``).
 ///
 /// Sequences are sample-major, `[samples][time][hidden]`, as the inputs are,
 /// so the per-sample flatten for the linear layer is contiguous and every
 /// product over all time steps of a shard is one matrix product.
-func runShard(_ pass: ShardPass) -> Float {
+private struct WorkspaceLayout {
+    let base: UnsafeMutablePointer<Float>
+    let sequenceFloats: Int
+    let layers: Int
+
+    init(_ pass: ShardPass) {
+        base = pass.workspace
+        sequenceFloats = ParameterLayout.roundUp(pass.samples * pass.shape.sequenceLength * pass.shape.hidden)
+        layers = pass.shape.layers
+    }
+
+    func output(_ layer: Int) -> UnsafeMutablePointer<Float> { base + layer * sequenceFloats }
+    var gradientSequences: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) {
+        (base + layers * sequenceFloats, base + (layers + 1) * sequenceFloats)
+    }
+    var logitGradient: UnsafeMutablePointer<Float> { base + (layers + 2) * sequenceFloats }
+}
+
+/// Forward pass and loss for one shard, on the pass's raw buffers. With
+/// `pass.gradients` set, also leaves the logits' gradient in the workspace
+/// for ``backwardShard(_:)``. Returns the summed loss.
+func forwardShard(_ pass: ShardPass) -> Float {
     let shape = pass.shape
     let steps = shape.sequenceLength, hidden = shape.hidden, classes = shape.classes
     let m = pass.samples
     let sequenceStride = steps * hidden  // one sample's outputs of one layer
-    let sequenceFloats = ParameterLayout.roundUp(m * sequenceStride)
-    let outputs = (0..<shape.layers).map { pass.workspace + $0 * sequenceFloats }
-    let logitGradient = pass.workspace + (shape.layers + 2) * sequenceFloats
+    let workspace = WorkspaceLayout(pass)
+    let logitGradient = workspace.logitGradient
     let parameters = pass.parameters
     let layout = pass.layout
 
@@ -22,8 +43,8 @@ func runShard(_ pass: ShardPass) -> Float {
     for layer in 0..<shape.layers {
         let packed = pass.packedLayout.layers[layer]
         let inputSize = shape.layerInputSize(layer)
-        let input = layer == 0 ? pass.inputs : UnsafePointer(outputs[layer - 1])
-        let h = outputs[layer]
+        let input = layer == 0 ? pass.inputs : UnsafePointer(workspace.output(layer - 1))
+        let h = workspace.output(layer)
         MatrixProduct(
             rows: m * steps, columns: hidden, depth: inputSize,
             a: input, aRowStride: inputSize, aDepthStride: 1,
@@ -44,7 +65,7 @@ func runShard(_ pass: ShardPass) -> Float {
     }
 
     // Linear layer over every time step's output of the last layer.
-    let top = UnsafePointer(outputs[shape.layers - 1])
+    let top = UnsafePointer(workspace.output(shape.layers - 1))
     let fcWeight = parameters + layout.outputWeight.offset
     let fcBias = parameters + layout.outputBias.offset
     let logits = pass.logits ?? logitGradient
@@ -53,34 +74,27 @@ func runShard(_ pass: ShardPass) -> Float {
             logits[i * classes + c] = fcBias[c] + dot(top + i * sequenceStride, fcWeight + c * sequenceStride, count: sequenceStride)
         }
     }
-    guard let gradients = pass.gradients else {
-        return softmaxCrossEntropy(
-            logits: logits, labels: pass.labels, samples: m, classes: classes,
-            gradientScale: pass.gradientScale, gradient: nil)
-    }
-    let loss = softmaxCrossEntropy(
+    return softmaxCrossEntropy(
         logits: logits, labels: pass.labels, samples: m, classes: classes,
-        gradientScale: pass.gradientScale, gradient: logitGradient)
-    backward(pass, outputs: outputs, logitGradient: UnsafePointer(logitGradient), gradients: gradients)
-    return loss
+        gradientScale: pass.gradientScale, gradient: pass.gradients == nil ? nil : logitGradient)
 }
 
 /// Backprop through time: the linear layer, then each RNN layer from the top,
 /// its time steps from the last. The two spare sequences of the workspace
 /// hold `∂loss/∂h` of a layer, turned in place into `∂loss/∂z` (before tanh),
 /// and the gradient passed to the layer below.
-private func backward(
-    _ pass: ShardPass, outputs: [UnsafeMutablePointer<Float>], logitGradient: UnsafePointer<Float>,
-    gradients: UnsafeMutablePointer<Float>
-) {
+/// Runs after ``forwardShard(_:)`` on the same pass and workspace; writes
+/// every parameter's gradient into `pass.gradients`.
+func backwardShard(_ pass: ShardPass) {
+    guard let gradients = pass.gradients else { return }
     let shape = pass.shape, layout = pass.layout
     let steps = shape.sequenceLength, hidden = shape.hidden, classes = shape.classes
     let m = pass.samples
     let sequenceStride = steps * hidden
-    let sequenceFloats = ParameterLayout.roundUp(m * sequenceStride)
-    var current = pass.workspace + shape.layers * sequenceFloats
-    var spare = current + sequenceFloats
-    let top = UnsafePointer(outputs[shape.layers - 1])
+    let workspace = WorkspaceLayout(pass)
+    let logitGradient = UnsafePointer(workspace.logitGradient)
+    var (current, spare) = workspace.gradientSequences
+    let top = UnsafePointer(workspace.output(shape.layers - 1))
     let fcWeight = pass.parameters + layout.outputWeight.offset
 
     // Linear layer: ∂W = ∂logitsᵀ·H, ∂b = Σ ∂logits, ∂H = ∂logits·W.
@@ -99,9 +113,9 @@ private func backward(
     ).run()
 
     for layer in stride(from: shape.layers - 1, through: 0, by: -1) {
-        let h = UnsafePointer(outputs[layer])
+        let h = UnsafePointer(workspace.output(layer))
         let inputSize = shape.layerInputSize(layer)
-        let input = layer == 0 ? pass.inputs : UnsafePointer(outputs[layer - 1])
+        let input = layer == 0 ? pass.inputs : UnsafePointer(workspace.output(layer - 1))
         let recurrentWeight = pass.parameters + layout.recurrentWeight(layer: layer).offset
         let inputWeight = pass.parameters + layout.inputWeight(layer: layer).offset
 
