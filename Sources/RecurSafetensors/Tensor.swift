@@ -29,7 +29,7 @@ public struct Tensor: Equatable, Sendable {
     /// - Throws: ``TensorError`` when `shape` does not have `floats.count` elements.
     /// - Complexity: O(`floats.count`).
     public init(floats: [Float], shape: [Int]? = nil) throws(TensorError) {
-        try self.init(dtype: .F32, shape: shape ?? [floats.count], bytes: Self.littleEndianBytes(of: floats))
+        try self.init(dtype: .F32, shape: shape ?? [floats.count], bytes: Self.littleEndianBytes(of: floats.map(\.bitPattern)))
     }
 
     /// An `I64` tensor holding `int64s`; `shape` defaults to `[int64s.count]`.
@@ -71,21 +71,13 @@ public struct Tensor: Equatable, Sendable {
         return count
     }
 
-    private static func littleEndianBytes<T: FixedWidthInteger>(ofIntegers values: [T]) -> [UInt8] {
+    private static func littleEndianBytes<T: FixedWidthInteger>(of values: [T]) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(values.count * MemoryLayout<T>.size)
         for value in values {
             withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
         }
         return bytes
-    }
-
-    private static func littleEndianBytes(of floats: [Float]) -> [UInt8] {
-        littleEndianBytes(ofIntegers: floats.map(\.bitPattern))
-    }
-
-    private static func littleEndianBytes(of int64s: [Int64]) -> [UInt8] {
-        littleEndianBytes(ofIntegers: int64s)
     }
 
     /// Reads `bytes` as consecutive little-endian `T`s; `bytes.count` is a
