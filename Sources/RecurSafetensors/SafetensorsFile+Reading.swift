@@ -1,0 +1,168 @@
+extension SafetensorsFile {
+    /// Reads and validates the safetensors file at `path`.
+    /// - Throws: ``FileError`` when the file cannot be read, ``SafetensorsError``
+    ///   (naming `path`) when its contents are not a valid safetensors file.
+    /// - Complexity: O(file size).
+    public static func read(path: String) throws -> SafetensorsFile {
+        try SafetensorsFile(bytes: AtomicFile.readAll(path: path), source: path)
+    }
+
+    /// Parses and validates the bytes of a safetensors file.
+    ///
+    /// Checks, in order: the 8-byte header length and that the header fits the
+    /// file and ``maximumHeaderLength``; that the header is UTF-8 JSON holding
+    /// an object; for each tensor, a known dtype, a shape without negative
+    /// entries whose byte size fits `Int`, and `data_offsets` spanning exactly
+    /// that many bytes inside the data buffer; that `__metadata__`, if present,
+    /// maps strings to strings; and that the tensors tile the data buffer
+    /// exactly, without overlaps or uncovered bytes.
+    ///
+    /// ``names`` lists the tensors in data order.
+    /// - Parameter source: names the bytes in error messages (``read(path:)`` passes the path).
+    /// - Throws: ``SafetensorsError`` naming `source` and the first problem found.
+    /// - Complexity: O(`bytes.count` + t log t) for t tensors.
+    public init(bytes: [UInt8], source: String = "in-memory safetensors") throws(SafetensorsError) {
+        func fail(_ reason: SafetensorsError.Reason) -> SafetensorsError {
+            SafetensorsError(source: source, reason: reason)
+        }
+        guard bytes.count >= 8 else { throw fail(.fileTooShort(byteCount: bytes.count)) }
+        let declaredLength = bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        guard declaredLength <= UInt64(Self.maximumHeaderLength) else {
+            throw fail(.headerTooLarge(headerLength: declaredLength))
+        }
+        let headerLength = Int(declaredLength)
+        guard headerLength <= bytes.count - 8 else {
+            throw fail(.headerLengthBeyondFile(headerLength: declaredLength, fileSize: bytes.count))
+        }
+        let header = Array(bytes[8..<(8 + headerLength)])
+        guard String(validating: header, as: UTF8.self) != nil else { throw fail(.headerNotUTF8) }
+        let json: JSONValue
+        do throws(JSONSyntaxError) {
+            json = try JSONParser.parse(header)
+        } catch {
+            throw fail(.headerNotJSON(message: error.message, offset: error.offset))
+        }
+        guard case .object(let members) = json else { throw fail(.headerNotObject) }
+
+        let bufferStart = 8 + headerLength
+        let bufferSize = bytes.count - bufferStart
+        var metadata: [String: String] = [:]
+        var entries: [Entry] = []
+        do throws(Invalid) {
+            for (key, value) in members {
+                if key == Self.metadataKey {
+                    metadata = try Self.parseMetadata(value)
+                } else {
+                    entries.append(try Entry(name: key, value: value, bufferSize: bufferSize))
+                }
+            }
+            try Self.checkTiling(of: &entries, bufferSize: bufferSize)
+        } catch {
+            throw fail(error.reason)
+        }
+
+        self.init(metadata: metadata, source: source)
+        for entry in entries {
+            let tensorBytes = Array(bytes[(bufferStart + entry.begin)..<(bufferStart + entry.end)])
+            do throws(TensorError) {
+                try set(Tensor(dtype: entry.dtype, shape: entry.shape, bytes: tensorBytes), named: entry.name)
+            } catch {
+                throw fail(.unexpectedTensor(entry.name, error))
+            }
+        }
+    }
+
+    /// One tensor's header entry, validated on its own.
+    private struct Entry {
+        var name: String
+        var dtype: DType
+        var shape: [Int]
+        var begin: Int
+        var end: Int
+
+        init(name: String, value: JSONValue, bufferSize: Int) throws(Invalid) {
+            func malformed(_ problem: String) -> Invalid {
+                Invalid(.malformedEntry(tensor: name, problem: problem))
+            }
+            guard case .object(let fields) = value else { throw malformed("entry is \(value.kind), not an object") }
+            var dtypeName: String?
+            var shape: [Int]?
+            var offsets: [Int]?
+            for (field, fieldValue) in fields {
+                switch field {
+                case "dtype":
+                    guard case .string(let text) = fieldValue else { throw malformed("dtype is \(fieldValue.kind), not a string") }
+                    dtypeName = text
+                case "shape":
+                    guard let dimensions = Self.integers(fieldValue) else { throw malformed("shape is not an array of integers") }
+                    shape = dimensions
+                case "data_offsets":
+                    guard let pair = Self.integers(fieldValue), pair.count == 2, pair[0] >= 0, pair[1] >= 0 else {
+                        throw malformed("data_offsets is not an array of two non-negative integers")
+                    }
+                    offsets = pair
+                default:
+                    throw malformed("unexpected field '\(field)'")
+                }
+            }
+            guard let dtypeName else { throw malformed("missing field 'dtype'") }
+            guard let shape else { throw malformed("missing field 'shape'") }
+            guard let offsets else { throw malformed("missing field 'data_offsets'") }
+            guard let dtype = DType(rawValue: dtypeName) else { throw Invalid(.unknownDType(tensor: name, dtype: dtypeName)) }
+            guard let byteCount = Tensor.byteCount(dtype: dtype, shape: shape) else {
+                throw Invalid(.invalidShape(tensor: name, shape: shape))
+            }
+            let (begin, end) = (offsets[0], offsets[1])
+            guard begin <= end, end - begin == byteCount else {
+                throw Invalid(.dataSizeMismatch(tensor: name, dtype: dtype, shape: shape, begin: begin, end: end))
+            }
+            guard end <= bufferSize else { throw Invalid(.offsetsOutOfBuffer(tensor: name, end: end, bufferSize: bufferSize)) }
+            (self.name, self.dtype, self.shape, self.begin, self.end) = (name, dtype, shape, begin, end)
+        }
+
+        private static func integers(_ value: JSONValue) -> [Int]? {
+            guard case .array(let elements) = value else { return nil }
+            var result: [Int] = []
+            for element in elements {
+                guard case .integer(let number) = element else { return nil }
+                result.append(number)
+            }
+            return result
+        }
+    }
+
+    private static func parseMetadata(_ value: JSONValue) throws(Invalid) -> [String: String] {
+        guard case .object(let members) = value else { throw Invalid(.metadataNotObject) }
+        var metadata: [String: String] = [:]
+        for (key, member) in members {
+            guard case .string(let text) = member else { throw Invalid(.metadataNotString(key: key)) }
+            metadata[key] = text
+        }
+        return metadata
+    }
+
+    /// Sorts `entries` into data order and checks that they cover
+    /// `0..<bufferSize` exactly once.
+    private static func checkTiling(of entries: inout [Entry], bufferSize: Int) throws(Invalid) {
+        entries.sort {
+            ($0.begin, $0.end) != ($1.begin, $1.end)
+                ? ($0.begin, $0.end) < ($1.begin, $1.end)
+                : $0.name.utf8.lexicographicallyPrecedes($1.name.utf8)
+        }
+        var covered = 0
+        var previous: String?
+        for entry in entries {
+            if entry.begin < covered, let previous { throw Invalid(.overlappingTensors(previous, entry.name)) }
+            if entry.begin > covered { throw Invalid(.uncoveredBytes(begin: covered, end: entry.begin)) }
+            covered = entry.end
+            previous = entry.name
+        }
+        if covered < bufferSize { throw Invalid(.uncoveredBytes(begin: covered, end: bufferSize)) }
+    }
+}
+
+/// A problem found while validating, before the file's name is attached.
+private struct Invalid: Error {
+    var reason: SafetensorsError.Reason
+    init(_ reason: SafetensorsError.Reason) { self.reason = reason }
+}
