@@ -73,10 +73,15 @@ let package = Package(
 
         // Tests, one target per layer, with shared helpers.
         .target(name: "RecurTestSupport", dependencies: ["RecurCore", "RecurSafetensors"], path: "Tests/RecurTestSupport"),
-        .testTarget(name: "RecurKernelsTests", dependencies: ["RecurKernels", "RecurTestSupport"]),
-        .testTarget(name: "RecurModelTests", dependencies: ["RecurModel", "RecurSafetensors", "RecurTestSupport"]),
-        .testTarget(name: "RecurDataTests", dependencies: ["RecurData", "RecurTestSupport"]),
-        .testTarget(name: "RecurSafetensorsTests", dependencies: ["RecurSafetensors", "RecurTestSupport"]),
+        .testTarget(
+            name: "RecurKernelsTests",
+            dependencies: [
+                "RecurCore", "RecurKernels", "RecurKernelsPortable", "RecurKernelsAVX2", "RecurKernelsAVX512",
+                "RecurTestSupport",
+            ]),
+        .testTarget(name: "RecurModelTests", dependencies: ["RecurCore", "RecurModel", "RecurKernels", "RecurSafetensors", "RecurTestSupport"]),
+        .testTarget(name: "RecurDataTests", dependencies: ["RecurData", "CZlib", "RecurTestSupport"]),
+        .testTarget(name: "RecurSafetensorsTests", dependencies: ["RecurCore", "RecurSafetensors", "RecurTestSupport"]),
         .testTarget(name: "RecurEngineTests", dependencies: ["RecurEngine", "RecurTestSupport"]),
         .testTarget(name: "RecurTrainerTests", dependencies: ["RecurTrainer", "RecurTestSupport"]),
     ]
