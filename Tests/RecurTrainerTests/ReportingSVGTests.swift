@@ -55,6 +55,7 @@ private final class ElementCollector: NSObject, XMLParserDelegate {
 
     @Test func svgEscapesTextFromTheMachine() throws {
         let report = try ReportingFixtures.report(cpuModel: "Xeon <\"Max\"> & 'HBM'\u{1}")
+        #expect(ElementCollector.parse("<svg><text>a & b</text></svg>") == nil, "the parser rejects unescaped text")
         let svg = try report.svg()
         let document = try #require(ElementCollector.parse(svg))
         #expect(document.text.contains("Xeon <\"Max\"> & 'HBM'  on bench-host"), "the control character becomes a space")

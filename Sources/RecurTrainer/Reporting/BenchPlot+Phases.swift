@@ -26,7 +26,6 @@ extension BenchPlot {
         let timeAxis = PlotAxis.linear(upTo: highest * 1.08, start: Self.plotBottom, end: Self.plotTop)
         let slot = (area.right - area.left) / Double(max(results.count, 1))
         let barWidth = min(56, slot * 0.6)
-        let totalDigits = (timeAxis.ticks.last?.label.split(separator: ".").last.map { $0.count } ?? 0) + 1
 
         drawPanelTitle("Time per step by phase, \(phaseSeries.label)", area: area, into: &svg)
         drawValueAxis(timeAxis, title: "ms per step (mean over workers)", area: area, into: &svg)
@@ -49,7 +48,7 @@ extension BenchPlot {
             }
             svg.add("text", [("x", SVGDocument.number(centre)), ("y", SVGDocument.number(timeAxis.pixel(bottom) - 5)),
                              ("text-anchor", "middle"), ("font-size", "10"), ("fill", "#333")],
-                    text: DecimalFormat.fixed(bottom, digits: totalDigits))
+                    text: DecimalFormat.fixed(bottom, digits: timeAxis.labelDigits + 1))
         }
         drawFrame(area: area, horizontalTitle: "threads", into: &svg)
         drawLegend(phaseLegend, area: area, into: &svg)

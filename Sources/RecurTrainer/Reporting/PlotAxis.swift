@@ -13,6 +13,8 @@ struct PlotAxis {
     var end: Double
     /// Tick positions in axis units, with their labels.
     var ticks: [(unit: Double, label: String)]
+    /// The decimals of the tick labels.
+    var labelDigits: Int
 
     /// The pixel coordinate of `unit` (a value, or its log2 on a logarithmic axis).
     func pixel(_ unit: Double) -> Double {
@@ -26,7 +28,8 @@ struct PlotAxis {
         let (step, digits) = roundStep(maximum > 0 ? maximum / 5 : 0.2)
         let count = max(1, Int((maximum / step - 1e-9).rounded(.up)))
         let ticks = (0...count).map { (Double($0) * step, DecimalFormat.fixed(Double($0) * step, digits: digits)) }
-        return PlotAxis(isLogarithmic: false, lower: 0, upper: Double(count) * step, start: start, end: end, ticks: ticks)
+        return PlotAxis(
+            isLogarithmic: false, lower: 0, upper: Double(count) * step, start: start, end: end, ticks: ticks, labelDigits: digits)
     }
 
     /// An axis for thread counts: logarithmic with a tick at every power of two
@@ -42,7 +45,7 @@ struct PlotAxis {
         let margin = 0.04 * Double(exponents.count - 1)
         return PlotAxis(
             isLogarithmic: true, lower: Double(exponents.lowerBound) - margin, upper: Double(exponents.upperBound) + margin,
-            start: start, end: end, ticks: ticks)
+            start: start, end: end, ticks: ticks, labelDigits: 0)
     }
 
     /// The axis unit of a thread count: the count itself, or its log2 (exact
