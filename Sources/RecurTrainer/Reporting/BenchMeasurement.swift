@@ -1,0 +1,41 @@
+/// What the benchmark measured for one configuration, before analysis.
+///
+/// ``BenchReport`` turns measurements into ``BenchResult``s by adding the
+/// statistics and the figures that compare configurations.
+public struct BenchMeasurement: Hashable, Sendable, Codable {
+    /// The configuration measured.
+    public var configuration: BenchConfiguration
+    /// Training throughput of each repeat, in samples per second.
+    public var samplesPerSecond: [Double]
+    /// Seconds per step in each phase, the mean over workers (and repeats).
+    public var phases: PhaseBreakdown
+    /// Seconds per step in each phase, the maximum over workers.
+    public var phasesMax: PhaseBreakdown
+
+    public init(configuration: BenchConfiguration, samplesPerSecond: [Double], phases: PhaseBreakdown, phasesMax: PhaseBreakdown) {
+        self.configuration = configuration
+        self.samplesPerSecond = samplesPerSecond
+        self.phases = phases
+        self.phasesMax = phasesMax
+    }
+
+    /// The first problem with the measurement, or nil when it is usable.
+    var validationError: BenchReportError? {
+        func invalid(_ field: String, _ value: Any, _ expected: String) -> BenchReportError {
+            .invalidMeasurement(configuration: configuration, field: field, value: "\(value)", expected: expected)
+        }
+        if configuration.threads < 1 { return invalid("threads", configuration.threads, "at least 1") }
+        if configuration.batchSize < 1 { return invalid("batchSize", configuration.batchSize, "at least 1") }
+        if configuration.shardSize < 1 { return invalid("shardSize", configuration.shardSize, "at least 1") }
+        if samplesPerSecond.isEmpty { return invalid("samplesPerSecond", "[]", "at least one repeat") }
+        for value in samplesPerSecond where !(value.isFinite && value > 0) {
+            return invalid("samplesPerSecond", value, "finite numbers above 0")
+        }
+        for (name, breakdown) in [("phases", phases), ("phasesMax", phasesMax)] {
+            for phase in BenchPhase.allCases where !(breakdown[phase].isFinite && breakdown[phase] >= 0) {
+                return invalid("\(name).\(phase.rawValue)", breakdown[phase], "a finite number of seconds, 0 or more")
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,75 @@
+/// Seconds per training step spent in each phase of the step.
+///
+/// A breakdown is either the mean over workers or the maximum over workers,
+/// phase by phase (see ``BenchMeasurement``).
+public struct PhaseBreakdown: Hashable, Sendable {
+    /// Seconds per step in the forward pass.
+    public var forward: Double
+    /// Seconds per step in backpropagation through time.
+    public var backward: Double
+    /// Seconds per step summing gradients across workers.
+    public var allReduce: Double
+    /// Seconds per step in the optimizer update.
+    public var optimizer: Double
+    /// Seconds per step waiting at barriers for slower workers.
+    public var barrierWait: Double
+
+    public init(forward: Double, backward: Double, allReduce: Double, optimizer: Double, barrierWait: Double) {
+        self.forward = forward
+        self.backward = backward
+        self.allReduce = allReduce
+        self.optimizer = optimizer
+        self.barrierWait = barrierWait
+    }
+
+    /// A breakdown with every phase at zero seconds.
+    public static let zero = PhaseBreakdown(forward: 0, backward: 0, allReduce: 0, optimizer: 0, barrierWait: 0)
+
+    /// The seconds per step of `phase`.
+    public subscript(phase: BenchPhase) -> Double {
+        switch phase {
+        case .forward: forward
+        case .backward: backward
+        case .allReduce: allReduce
+        case .optimizer: optimizer
+        case .barrierWait: barrierWait
+        }
+    }
+
+    /// The sum of all phases, in seconds per step.
+    ///
+    /// For a breakdown of per-phase maxima over workers this is the sum of the
+    /// maxima, an upper bound on any one worker's step time.
+    public var total: Double {
+        BenchPhase.allCases.reduce(0) { $0 + self[$1] }
+    }
+}
+
+extension PhaseBreakdown: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case forward, backward, allReduce, optimizer, barrierWait, total
+    }
+
+    /// Decodes the five phases; a `total` key, written by ``encode(to:)`` for
+    /// readers of the JSON, is ignored because it is derived.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            forward: try container.decode(Double.self, forKey: .forward),
+            backward: try container.decode(Double.self, forKey: .backward),
+            allReduce: try container.decode(Double.self, forKey: .allReduce),
+            optimizer: try container.decode(Double.self, forKey: .optimizer),
+            barrierWait: try container.decode(Double.self, forKey: .barrierWait))
+    }
+
+    /// Encodes the five phases and their ``total``.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(forward, forKey: .forward)
+        try container.encode(backward, forKey: .backward)
+        try container.encode(allReduce, forKey: .allReduce)
+        try container.encode(optimizer, forKey: .optimizer)
+        try container.encode(barrierWait, forKey: .barrierWait)
+        try container.encode(total, forKey: .total)
+    }
+}

@@ -1,0 +1,40 @@
+import Testing
+
+@testable import RecurTrainer
+
+@Suite struct ReportingTableTests {
+    @Test func tableHasHeaderAndOneAlignedRowPerResult() throws {
+        let report = try ReportingFixtures.report()
+        let lines = report.table().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let headerIndex = try #require(lines.firstIndex { $0.hasPrefix("threads") })
+        let header = lines[headerIndex]
+        for column in ["batch", "samples/s (min-max)", "speedup", "eff.", "GFLOP/s", "peak", "fwd ms", "bwd ms", "reduce ms",
+                       "opt ms", "wait ms", "wait max ms", "total ms"] {
+            #expect(header.contains(column), "missing column \(column)")
+        }
+        #expect(!header.contains("pin"), "pinning does not vary, so it has no column")
+        let rows = Array(lines[(headerIndex + 2)...].prefix { !$0.isEmpty })
+        #expect(rows.count == report.results.count)
+        // Every column is right-aligned to the header's width, so lines are equally long.
+        #expect(Set(([header, lines[headerIndex + 1]] + rows).map(\.count)).count == 1)
+        let row = try #require(rows.first { $0.hasPrefix("     16     64") })
+        #expect(row.contains("7400.0 (7178.0-7548.0)"))
+        #expect(row.contains("5.10x"))
+        #expect(row.contains("31.9%"))
+        #expect(row.contains("253.5"))
+    }
+
+    @Test func tableStartsWithMachineAndSettings() throws {
+        let table = try ReportingFixtures.report().table()
+        #expect(table.hasPrefix("recur bench: AMD EPYC 9654 96-Core Processor on bench-host, 2025-11-25T13:18:00Z\n"))
+        #expect(table.contains("L2 1 MiB, L3 32 MiB"))
+        #expect(table.contains("34.26 MFLOP per sample"))
+        #expect(table.contains("FMA peak 64.0 GFLOP/s per core"))
+    }
+
+    @Test func textTablePadsShortRowsAndAlignsColumns() {
+        var table = TextTable(columns: [.init(header: "name", alignment: .left), .init(header: "n", alignment: .right)])
+        table.rows = [["a", "100"], ["long name"]]
+        #expect(table.rendered() == "name         n\n---------  ---\na          100\nlong name\n")
+    }
+}
