@@ -18,8 +18,8 @@ final class HwlocTopology: @unchecked Sendable {
         case synthetic(String)
     }
 
-    /// An hwloc bitmap owned by Swift.
-    final class CPUSet: @unchecked Sendable {
+    /// An hwloc bitmap (a set of PU or NUMA node OS indices) owned by Swift.
+    final class Bitmap: @unchecked Sendable {
         let bitmap: hwloc_bitmap_t
 
         init?() {
@@ -46,18 +46,15 @@ final class HwlocTopology: @unchecked Sendable {
         case .xml: source = .xml
         case .synthetic(let text): source = .synthetic(text)
         }
-        do {
+        do throws(TopologyError) {
             try Self.configure(topology, input)
             guard hwloc_topology_load(topology) == 0 else {
-                if case .xml = input { throw TopologyError.invalidXML(detail: "hwloc_topology_load failed (errno \(errno))") }
-                throw TopologyError.loadFailed(source: source.description, errno: errno)
+                if case .xml = input { throw .invalidXML(detail: "hwloc_topology_load failed (errno \(errno))") }
+                throw .loadFailed(source: source.description, errno: errno)
             }
-        } catch let error as TopologyError {
-            hwloc_topology_destroy(topology)
-            throw error
         } catch {
             hwloc_topology_destroy(topology)
-            throw .loadFailed(source: source.description, errno: 0)
+            throw error
         }
         self.handle = topology
         self.source = source
@@ -90,7 +87,7 @@ final class HwlocTopology: @unchecked Sendable {
         let numaNodes = numaObjects.map { node in
             Topology.NUMANode(osIndex: Int(node.pointee.os_index), memoryBytes: node.pointee.attr?.pointee.numanode.local_memory ?? 0)
         }
-        let usable = usableCPUSet()
+        let usable = usableBitmap()
 
         enum GroupKey: Hashable { case l3(UInt32), package(Int) }
         var coresByKey: [UInt64: Int] = [:]
@@ -146,10 +143,10 @@ final class HwlocTopology: @unchecked Sendable {
     }
 
     /// The allowed PUs intersected, on the running machine, with the process binding.
-    private func usableCPUSet() -> CPUSet? {
-        guard let usable = CPUSet(), let allowed = hwloc_topology_get_allowed_cpuset(handle) else { return nil }
+    private func usableBitmap() -> Bitmap? {
+        guard let usable = Bitmap(), let allowed = hwloc_topology_get_allowed_cpuset(handle) else { return nil }
         _ = hwloc_bitmap_copy(usable.bitmap, allowed)
-        if hwloc_topology_is_thissystem(handle) != 0, let binding = CPUSet(),
+        if hwloc_topology_is_thissystem(handle) != 0, let binding = Bitmap(),
             hwloc_get_cpubind(handle, binding.bitmap, Int32(HWLOC_CPUBIND_PROCESS.rawValue)) == 0
         {
             _ = hwloc_bitmap_and(usable.bitmap, usable.bitmap, binding.bitmap)
@@ -166,7 +163,7 @@ final class HwlocTopology: @unchecked Sendable {
     ///
     /// - Returns: nil on success, else the `errno` hwloc reported.
     func bindCurrentThread(toPU pu: Int) -> Int32? {
-        guard let pu = UInt32(exactly: pu), let set = CPUSet() else { return EINVAL }
+        guard let pu = UInt32(exactly: pu), let set = Bitmap() else { return EINVAL }
         _ = hwloc_bitmap_only(set.bitmap, pu)
         return bindCurrentThread(to: set)
     }
@@ -174,19 +171,19 @@ final class HwlocTopology: @unchecked Sendable {
     /// Binds the calling thread to the PUs of `set`.
     ///
     /// - Returns: nil on success, else the `errno` hwloc reported.
-    func bindCurrentThread(to set: CPUSet) -> Int32? {
+    func bindCurrentThread(to set: Bitmap) -> Int32? {
         hwloc_set_cpubind(handle, set.bitmap, Int32(HWLOC_CPUBIND_THREAD.rawValue)) == 0 ? nil : errno
     }
 
     /// The calling thread's current CPU binding, or nil when the OS won't say.
-    func currentThreadBinding() -> CPUSet? {
-        guard let set = CPUSet(), hwloc_get_cpubind(handle, set.bitmap, Int32(HWLOC_CPUBIND_THREAD.rawValue)) == 0 else { return nil }
+    func currentThreadBinding() -> Bitmap? {
+        guard let set = Bitmap(), hwloc_get_cpubind(handle, set.bitmap, Int32(HWLOC_CPUBIND_THREAD.rawValue)) == 0 else { return nil }
         return set
     }
 
     /// The OS index of the PU the calling thread last ran on.
     func lastPUOfCurrentThread() -> Int? {
-        guard let set = CPUSet(),
+        guard let set = Bitmap(),
             hwloc_get_last_cpu_location(handle, set.bitmap, Int32(HWLOC_CPUBIND_THREAD.rawValue)) == 0
         else { return nil }
         let first = hwloc_bitmap_first(set.bitmap)
@@ -198,7 +195,7 @@ final class HwlocTopology: @unchecked Sendable {
     /// Allocates `bytes` bound to the NUMA node with OS index `node`
     /// (page-aligned), or nil when hwloc cannot allocate.
     func allocate(bytes: Int, onNUMANode node: Int) -> UnsafeMutableRawPointer? {
-        guard let node = UInt32(exactly: node), let nodeset = CPUSet() else { return nil }
+        guard let node = UInt32(exactly: node), let nodeset = Bitmap() else { return nil }
         _ = hwloc_bitmap_only(nodeset.bitmap, node)
         return hwloc_alloc_membind(
             handle, bytes, nodeset.bitmap, HWLOC_MEMBIND_BIND, Int32(HWLOC_MEMBIND_BYNODESET.rawValue))

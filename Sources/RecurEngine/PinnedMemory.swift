@@ -36,7 +36,8 @@ public final class PinnedMemory: @unchecked Sendable {
     }
 
     /// Allocates `floats` zero-filled floats, bound to the NUMA node with OS
-    /// index `numaNode.osIndex` of `numaNode.topology` when given.
+    /// index `numaNode.osIndex` of `numaNode.topology` when given and hwloc
+    /// can; otherwise like ``init(floats:)``.
     init(floats: Int, numaNode: (topology: HwlocTopology, osIndex: Int)?) throws(PinnedMemoryError) {
         guard floats >= 0 else { throw .negativeCount(floats) }
         let elements = max(floats, 1)
@@ -44,10 +45,7 @@ public final class PinnedMemory: @unchecked Sendable {
         guard !overflow, bytes <= Int.max - Self.alignment else { throw .tooLarge(floats: floats) }
         let rounded = (bytes + Self.alignment - 1) / Self.alignment * Self.alignment
         let raw: UnsafeMutableRawPointer
-        if let numaNode {
-            guard let memory = numaNode.topology.allocate(bytes: rounded, onNUMANode: numaNode.osIndex) else {
-                throw .allocationFailed(bytes: rounded)
-            }
+        if let numaNode, let memory = numaNode.topology.allocate(bytes: rounded, onNUMANode: numaNode.osIndex) {
             raw = memory
             owner = numaNode.topology
         } else {

@@ -29,17 +29,17 @@ public struct Topology: Sendable, Hashable {
     }
 
     /// Where the description came from.
-    public var source: Source
+    public let source: Source
     /// The processor model name (hwloc's `CPUModel` info), when known.
-    public var cpuModel: String?
+    public let cpuModel: String?
     /// The NUMA nodes, in hwloc's logical order; ``Core/numaNode`` indexes this array.
-    public var numaNodes: [NUMANode]
+    public let numaNodes: [NUMANode]
     /// Size in bytes of one L2 cache, when known.
-    public var l2CacheBytes: UInt64?
+    public let l2CacheBytes: UInt64?
     /// Size in bytes of one L3 cache, when known.
-    public var l3CacheBytes: UInt64?
+    public let l3CacheBytes: UInt64?
     /// The physical cores in hwloc's logical order; `cores[i].index == i`.
-    public private(set) var cores: [Core]
+    public let cores: [Core]
     /// OS indices of the PUs this process may run on: hwloc's allowed set
     /// (cgroup cpusets) intersected with the process's CPU binding (`taskset`).
     public private(set) var usablePUs: Set<Int>

@@ -47,7 +47,7 @@ public final class WorkerPool: @unchecked Sendable {
     /// The thread last bound to slot 0.
     private var pinnedCaller: pthread_t?
     /// The first thread bound to slot 0 and its binding before that.
-    private var firstCaller: (thread: pthread_t, binding: HwlocTopology.CPUSet)?
+    private var firstCaller: (thread: pthread_t, binding: HwlocTopology.Bitmap)?
 
     /// Number of workers, the calling thread included.
     public var count: Int { placement.threads }
@@ -149,7 +149,9 @@ public final class WorkerPool: @unchecked Sendable {
     /// Allocates `floats` zero-filled floats for worker `worker`; see
     /// ``PinnedMemory``. Call it on that worker, inside a job, so the zero fill
     /// places the pages near the worker. When the pool pins and the machine
-    /// has several NUMA nodes, the memory is also bound to the worker's node.
+    /// has several NUMA nodes, the memory is also bound to the worker's node
+    /// (with `hwloc_alloc_membind`, falling back to unbound memory when the
+    /// binding is refused).
     ///
     /// - Throws: ``PinnedMemoryError`` for an unknown worker, a negative or
     ///   oversized count, or when memory runs out.

@@ -1,5 +1,5 @@
 import Testing
-import RecurEngine
+@testable import RecurEngine
 
 @Suite(.serialized) struct WorkerPoolTests {
     func placement(_ threads: ThreadCount) throws -> Placement {
@@ -101,5 +101,16 @@ import RecurEngine
         #expect(throws: PinnedMemoryError.tooLarge(floats: Int.max)) { try pool.allocate(floats: Int.max, worker: 0) }
         #expect(try PinnedMemory(floats: 0).count == 0)
         pool.shutdown()
+    }
+
+    @Test func numaBoundMemoryIsZeroedAndAligned() throws {
+        let hwloc = try HwlocTopology(.system)
+        let node = try Topology.current().numaNodes[0].osIndex
+        let memory = try PinnedMemory(floats: 10_000, numaNode: (hwloc, node))
+        #expect(memory.count == 10_000)
+        #expect(Int(bitPattern: memory.pointer) % PinnedMemory.alignment == 0)
+        #expect(memory.buffer.allSatisfy { $0 == 0 })
+        memory.buffer.update(repeating: 2)
+        #expect(memory.buffer.reduce(0, +) == 20_000)
     }
 }
