@@ -1,0 +1,112 @@
+/// Where each worker thread of a parallel run goes: one worker per usable
+/// physical core first, then the cores' second hardware threads (SMT
+/// siblings), and so on.
+///
+/// Consecutive workers are spread round-robin over packages, then over the
+/// NUMA nodes of a package, then over the L3 groups of a node, so two workers
+/// on a two-socket machine land on different sockets and four workers on a
+/// machine with four L3 groups use all four caches. Asking for more threads
+/// than usable PUs wraps around (worker `i` shares the PU of worker
+/// `i - usablePUs`) and sets ``oversubscribed``.
+public struct Placement: Sendable, Hashable {
+    /// One worker's place.
+    public struct Slot: Sendable, Hashable {
+        /// The worker index, `0..<threads`.
+        public var worker: Int
+        /// OS index of the PU (hardware thread) the worker runs on.
+        public var pu: Int
+        /// Index into ``Topology/cores`` of the PU's core.
+        public var core: Int
+        /// The core's package (socket).
+        public var package: Int
+        /// Index into ``Topology/numaNodes`` of the core's NUMA node.
+        public var numaNode: Int
+        /// The core's L3 group.
+        public var l3Group: Int
+    }
+
+    /// Largest accepted thread count.
+    public static let maximumThreads = 4096
+
+    /// The machine the placement is for.
+    public let topology: Topology
+    /// One slot per worker, indexed by worker.
+    public let slots: [Slot]
+    /// Whether there are more workers than usable PUs, so some share a PU.
+    public let oversubscribed: Bool
+
+    /// Number of workers.
+    public var threads: Int { slots.count }
+
+    /// Places `threads` workers on the usable PUs of `topology`;
+    /// ``ThreadCount/auto`` means one per usable physical core.
+    ///
+    /// - Throws: ``PlacementError`` when no PU is usable or the count is not in
+    ///   `1...Placement.maximumThreads`.
+    /// - Complexity: O(*n* + *p* log *p*) for *n* threads and *p* PUs.
+    public init(topology: Topology, threads: ThreadCount) throws(PlacementError) {
+        let order = Self.spreadOrder(topology)
+        guard !order.isEmpty else { throw .noUsablePUs }
+        let count: Int
+        switch threads {
+        case .auto: count = topology.usableCores.count
+        case .fixed(let value): count = value
+        }
+        guard count >= 1 else { throw .invalidThreadCount(count) }
+        guard count <= Self.maximumThreads else { throw .tooManyThreads(requested: count, maximum: Self.maximumThreads) }
+        self.topology = topology
+        self.slots = (0..<count).map { worker in
+            var slot = order[worker % order.count]
+            slot.worker = worker
+            return slot
+        }
+        self.oversubscribed = count > order.count
+    }
+
+    /// Every usable PU once, in the order workers take them: the first usable
+    /// PU of each core (cores spread over packages, NUMA nodes and L3 groups),
+    /// then the second usable PU of each core, and so on.
+    static func spreadOrder(_ topology: Topology) -> [Slot] {
+        let cores = spread(topology.usableCores, levels: [\.package, \.numaNode, \.l3Group])
+        let usablePUs = cores.map { core in core.pus.filter(topology.usablePUs.contains) }
+        let rounds = usablePUs.map(\.count).max() ?? 0
+        var order: [Slot] = []
+        order.reserveCapacity(topology.usablePUs.count)
+        for round in 0..<rounds {
+            for (core, pus) in zip(cores, usablePUs) where round < pus.count {
+                order.append(
+                    Slot(worker: order.count, pu: pus[round], core: core.index, package: core.package,
+                         numaNode: core.numaNode, l3Group: core.l3Group))
+            }
+        }
+        return order
+    }
+
+    /// Orders `cores` so that consecutive entries differ at the first level
+    /// whenever possible: groups by the first key (in order of appearance),
+    /// orders each group by the remaining keys, then deals the groups out
+    /// round-robin.
+    private static func spread(_ cores: [Topology.Core], levels: ArraySlice<KeyPath<Topology.Core, Int>>) -> [Topology.Core] {
+        guard let key = levels.first, cores.count > 1 else { return cores }
+        var groupOfKey: [Int: Int] = [:]
+        var groups: [[Topology.Core]] = []
+        for core in cores {
+            let value = core[keyPath: key]
+            if let group = groupOfKey[value] {
+                groups[group].append(core)
+            } else {
+                groupOfKey[value] = groups.count
+                groups.append([core])
+            }
+        }
+        let ordered = groups.map { spread($0, levels: levels.dropFirst()) }
+        var result: [Topology.Core] = []
+        result.reserveCapacity(cores.count)
+        var round = 0
+        while result.count < cores.count {
+            for group in ordered where round < group.count { result.append(group[round]) }
+            round += 1
+        }
+        return result
+    }
+}

@@ -1,0 +1,184 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A fixed team of persistent worker threads, one per ``Placement`` slot,
+/// that run the same job together.
+///
+/// The pool owns `count - 1` pthreads; the thread that calls ``run(_:)`` is
+/// worker 0. With ``PinMode/core`` every worker is bound to its slot's PU:
+/// the pool threads bind themselves before doing anything else, and the
+/// calling thread is bound when the pool is created and whenever ``run(_:)``
+/// is called from a different thread than before.
+///
+/// Dispatch uses an atomic generation counter that idle workers poll,
+/// spinning briefly and then backing off to `sched_yield` and `nanosleep`;
+/// no mutex or condition variable is involved.
+///
+/// ```swift
+/// let pool = try WorkerPool(placement: placement, pinMode: .core)
+/// let buffers = Buffers(count: pool.count)      // @unchecked Sendable storage
+/// pool.run { worker in                          // each worker first-touches its memory
+///     buffers[worker] = try? pool.allocate(floats: 4096, worker: worker)
+/// }
+/// pool.run { worker in
+///     compute(shard: worker)
+///     pool.barrier.wait()                       // all shards done
+///     reduce(part: worker)
+/// }
+/// ```
+///
+/// `run` is not reentrant: call it from one thread at a time and never from
+/// inside a job.
+public final class WorkerPool: @unchecked Sendable {
+    /// Where the workers run.
+    public let placement: Placement
+    /// Whether workers are bound to their PUs.
+    public let pinMode: PinMode
+    /// A barrier for all ``count`` workers, for use inside a job (set up for
+    /// shared CPUs when the placement is oversubscribed).
+    public let barrier: SpinBarrier
+
+    private let shared: WorkerPoolShared
+    private var threads: [pthread_t] = []
+    private var isShutDown = false
+    /// The thread last bound to slot 0.
+    private var pinnedCaller: pthread_t?
+    /// The first thread bound to slot 0 and its binding before that.
+    private var firstCaller: (thread: pthread_t, binding: HwlocTopology.Bitmap)?
+
+    /// Number of workers, the calling thread included.
+    public var count: Int { placement.threads }
+
+    /// Starts the pool's threads and, when pinning, binds them and the calling
+    /// thread. Returns once every thread is running (and bound).
+    ///
+    /// - Throws: ``WorkerPoolError`` when this machine's topology cannot be
+    ///   loaded for pinning, a thread cannot be created, or a worker cannot be
+    ///   bound to its PU (for example a PU outside the process's cpuset, or a
+    ///   placement made for another machine). Started threads are stopped first.
+    public init(placement: Placement, pinMode: PinMode) throws(WorkerPoolError) {
+        var hwloc: HwlocTopology?
+        if pinMode == .core {
+            do {
+                hwloc = try HwlocTopology(.system)
+            } catch {
+                throw .topology(error)
+            }
+        }
+        self.placement = placement
+        self.pinMode = pinMode
+        self.barrier = SpinBarrier(participants: placement.threads, sharesCPUs: placement.oversubscribed)
+        self.shared = WorkerPoolShared(placement: placement, hwloc: hwloc)
+
+        if let failure = pinCaller() {
+            shutdown()
+            throw failure
+        }
+        for worker in 1..<placement.threads {
+            switch startWorkerThread(shared, worker: worker) {
+            case .success(let thread):
+                threads.append(thread)
+            case .failure(let error):
+                shutdown()
+                throw error
+            }
+        }
+        shared.waitUntil(shared.started, reaches: threads.count)
+        if let worker = (1..<placement.threads).first(where: { shared.bindingErrors[$0] != 0 }) {
+            let error = WorkerPoolError.bindingFailed(
+                worker: worker, pu: placement.slots[worker].pu, errno: shared.bindingErrors[worker])
+            shutdown()
+            throw error
+        }
+    }
+
+    deinit { shutdown() }
+
+    /// Runs `job(worker)` once on every worker, `0..<count`, concurrently
+    /// (worker 0 on the calling thread), and returns when all have returned.
+    /// Memory written by any worker inside the job is visible to the caller
+    /// afterwards.
+    ///
+    /// Jobs may use ``barrier``; every worker must then cross it the same
+    /// number of times. Calling `run` after ``shutdown()`` is a programming
+    /// error.
+    public func run(_ job: @Sendable (Int) -> Void) {
+        precondition(!isShutDown, "WorkerPool.run called after shutdown()")
+        if let caller = pinnedCaller, pthread_equal(caller, pthread_self()) == 0 {
+            // A new calling thread: bind it as worker 0 too (best effort; the
+            // first caller's binding failure was already reported by init).
+            _ = pinCaller()
+        }
+        guard count > 1 else {
+            job(0)
+            return
+        }
+        withoutActuallyEscaping(job) { job in
+            withUnsafePointer(to: job) { address in
+                shared.finished.value.store(0, ordering: .relaxed)
+                shared.job = UnsafeRawPointer(address)
+                shared.generation.value.wrappingIncrement(ordering: .releasing)
+                job(0)
+                shared.waitUntil(shared.finished, reaches: count - 1)
+                shared.job = nil
+            }
+        }
+    }
+
+    /// Stops and joins the pool threads and, when called on the first thread
+    /// the pool bound as worker 0, restores that thread's earlier CPU binding
+    /// (other threads that called ``run(_:)`` stay bound to slot 0's PU).
+    /// Idempotent; `deinit` calls it.
+    public func shutdown() {
+        guard !isShutDown else { return }
+        isShutDown = true
+        shared.stopping = true
+        shared.generation.value.wrappingIncrement(ordering: .releasing)
+        for thread in threads { pthread_join(thread, nil) }
+        threads = []
+        if let hwloc = shared.hwloc, let caller = firstCaller, pthread_equal(caller.thread, pthread_self()) != 0 {
+            _ = hwloc.bindCurrentThread(to: caller.binding)
+        }
+        pinnedCaller = nil
+        firstCaller = nil
+    }
+
+    /// Allocates `floats` zero-filled floats for worker `worker`; see
+    /// ``PinnedMemory``. Call it on that worker, inside a job, so the zero fill
+    /// places the pages near the worker. When the pool pins and the machine
+    /// has several NUMA nodes, the memory is also bound to the worker's node
+    /// (with `hwloc_alloc_membind`, falling back to unbound memory when the
+    /// binding is refused).
+    ///
+    /// - Throws: ``PinnedMemoryError`` for an unknown worker, a negative or
+    ///   oversized count, or when memory runs out.
+    public func allocate(floats: Int, worker: Int) throws(PinnedMemoryError) -> PinnedMemory {
+        guard placement.slots.indices.contains(worker) else { throw .unknownWorker(worker, workers: count) }
+        let nodes = placement.topology.numaNodes
+        let nodeIndex = placement.slots[worker].numaNode
+        if let hwloc = shared.hwloc, hwloc.numaNodeCount > 1, nodes.indices.contains(nodeIndex) {
+            return try PinnedMemory(floats: floats, numaNode: (hwloc, nodes[nodeIndex].osIndex))
+        }
+        return try PinnedMemory(floats: floats, numaNode: nil)
+    }
+
+    /// The OS index of the PU the calling thread last ran on, when the pool
+    /// pins (and so holds this machine's topology) and the OS can tell.
+    public func currentPU() -> Int? {
+        shared.hwloc?.lastPUOfCurrentThread()
+    }
+
+    /// Binds the calling thread to slot 0's PU, remembering the binding the
+    /// first such thread had before. Returns nil on success or when not pinning.
+    private func pinCaller() -> WorkerPoolError? {
+        guard let hwloc = shared.hwloc else { return nil }
+        if firstCaller == nil, let binding = hwloc.currentThreadBinding() { firstCaller = (pthread_self(), binding) }
+        let pu = placement.slots[0].pu
+        if let code = hwloc.bindCurrentThread(toPU: pu) { return .bindingFailed(worker: 0, pu: pu, errno: code) }
+        pinnedCaller = pthread_self()
+        return nil
+    }
+}
