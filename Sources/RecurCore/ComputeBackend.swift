@@ -106,6 +106,11 @@ public protocol ComputeBackend: Sendable {
         _ sources: UnsafePointer<UnsafeMutablePointer<Float>>, count: Int,
         into destination: UnsafeMutablePointer<Float>, range: Range<Int>)
 
+    /// Runs `iterations` rounds of independent vector FMA chains and returns
+    /// the floating-point operations done (an FMA counts two); time the call
+    /// for this build's peak FLOP/s on one core.
+    func fmaPeakProbe(iterations: Int) -> Double
+
     /// One Adam update, as `torch.optim.Adam` (bias-corrected, epsilon added
     /// after the square root), of the elements in `range`.
     func adam(

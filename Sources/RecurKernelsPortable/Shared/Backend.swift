@@ -22,6 +22,11 @@ public struct Backend: ComputeBackend {
         backwardShard(pass)
     }
 
+    public func fmaPeakProbe(iterations: Int) -> Double {
+        // The checksum is returned by the probe so the chains are not optimised away.
+        PeakProbe.run(iterations: iterations).flops
+    }
+
     public func sum(
         _ sources: UnsafePointer<UnsafeMutablePointer<Float>>, count: Int,
         into destination: UnsafeMutablePointer<Float>, range: Range<Int>

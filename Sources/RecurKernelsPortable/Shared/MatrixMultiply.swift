@@ -16,28 +16,55 @@
 ///
 /// B rows are read in whole vectors: up to `Vec.scalarCount - 1` floats past
 /// column `n` of the last row must be readable (callers pad their buffers).
-struct MatrixProduct {
-    var rows: Int
-    var columns: Int
-    var depth: Int
-    var segments: Int = 1
-    var a: UnsafePointer<Float>
-    var aRowStride: Int
-    var aDepthStride: Int
-    var aSegmentStride: Int = 0
-    var b: UnsafePointer<Float>
-    var bRowStride: Int
-    var bSegmentStride: Int = 0
-    var c: UnsafeMutablePointer<Float>
-    var cRowStride: Int
+///
+/// Public only to the `Kernels` SPI, for benchmarks and tests of the kernels.
+@_spi(Kernels) public struct MatrixProduct {
+    public var rows: Int
+    public var columns: Int
+    public var depth: Int
+    public var segments: Int = 1
+    public var a: UnsafePointer<Float>
+    public var aRowStride: Int
+    public var aDepthStride: Int
+    public var aSegmentStride: Int = 0
+    public var b: UnsafePointer<Float>
+    public var bRowStride: Int
+    public var bSegmentStride: Int = 0
+    public var c: UnsafeMutablePointer<Float>
+    public var cRowStride: Int
     /// `C += A·B` instead of `C = A·B`.
-    var accumulate = false
+    public var accumulate = false
     /// A row vector added to every row before the products.
-    var bias: UnsafePointer<Float>? = nil
-    var epilogue: Epilogue = .none
+    public var bias: UnsafePointer<Float>? = nil
+    public var epilogue: Epilogue = .none
+
+    public init(
+        rows: Int, columns: Int, depth: Int, segments: Int = 1,
+        a: UnsafePointer<Float>, aRowStride: Int, aDepthStride: Int, aSegmentStride: Int = 0,
+        b: UnsafePointer<Float>, bRowStride: Int, bSegmentStride: Int = 0,
+        c: UnsafeMutablePointer<Float>, cRowStride: Int,
+        accumulate: Bool = false, bias: UnsafePointer<Float>? = nil, epilogue: Epilogue = .none
+    ) {
+        self.rows = rows
+        self.columns = columns
+        self.depth = depth
+        self.segments = segments
+        self.a = a
+        self.aRowStride = aRowStride
+        self.aDepthStride = aDepthStride
+        self.aSegmentStride = aSegmentStride
+        self.b = b
+        self.bRowStride = bRowStride
+        self.bSegmentStride = bSegmentStride
+        self.c = c
+        self.cRowStride = cRowStride
+        self.accumulate = accumulate
+        self.bias = bias
+        self.epilogue = epilogue
+    }
 
     /// What happens to each output element once its sum is complete.
-    enum Epilogue {
+    public enum Epilogue {
         case none
         /// `C = tanh(sum)`: the RNN's activation.
         case tanh
@@ -53,7 +80,7 @@ extension MatrixProduct {
     /// Computes the product, tile by tile: 4 rows by 64 columns in registers
     /// (16 accumulators), then 4 rows by 16 columns, the last one partial.
     /// - Complexity: O(rows x columns x depth x segments).
-    func run() {
+    public func run() {
         let w = Vec.scalarCount
         let wideColumns = columns / (tileVectors * w) * (tileVectors * w)
         var j = 0
