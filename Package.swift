@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "RecurEngine",
             dependencies: [
-                "RecurCore", "RecurKernels", "RecurModel", "CHwloc",
+                "RecurCore", "RecurKernels", "RecurModel", "CHwloc", "CRecurCPU",
                 .product(name: "Atomics", package: "swift-atomics"),
             ]),
         .target(

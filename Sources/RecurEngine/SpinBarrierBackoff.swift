@@ -1,3 +1,5 @@
+import CRecurCPU
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -53,6 +55,7 @@ struct SpinBackoff {
             return
         }
         if !yielding {
+            recur_cpu_relax()
             polls &+= 1
             if polls == 1 {
                 start = Self.nanoseconds()

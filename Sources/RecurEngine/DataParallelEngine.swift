@@ -1,0 +1,266 @@
+import RecurCore
+import RecurModel
+
+/// Where the engine gets its samples: copies the samples at `indices` into
+/// `inputs` (`indices.count * sampleInputCount` floats) and `labels`.
+public protocol SampleSource: Sendable {
+    func gather(_ indices: UnsafeBufferPointer<Int32>, inputs: UnsafeMutablePointer<Float>, labels: UnsafeMutablePointer<Int32>)
+}
+
+/// Data-parallel training on a ``WorkerPool``: every step, workers gather and
+/// run their shards of the batch on their own scratch memory, then together
+/// sum the shard gradients (each worker one slice of the parameters, summing
+/// the shards in order), apply Adam to their slice of the one shared
+/// parameter buffer, and refresh their part of the transposed weights.
+///
+/// One step is one `pool.run` with two barrier crossings and no locks. The
+/// result of a step depends on the batch and ``shardSize``, never on the
+/// worker count (see ``ShardPlan``).
+public final class DataParallelEngine: @unchecked Sendable {
+    public let pool: WorkerPool
+    public let parameters: Parameters
+    public let optimizer: AdamState
+    public let backend: any ComputeBackend
+    /// Samples per gradient shard.
+    public let shardSize: Int
+    /// The largest batch a step takes.
+    public let maxBatch: Int
+
+    private let shape: ModelShape
+    private let layout: ParameterLayout
+    private let packedLayout: PackedLayout
+    private let packed: FloatBuffer
+    /// The summed gradient of the last step.
+    public let gradient: FloatBuffer
+    private let maxShards: Int
+    private let shardInputFloats: Int
+    // Per shard: its gradient, its gathered inputs and labels; per worker its
+    // workspace. Each is allocated and first touched by the worker that uses
+    // it for a full batch.
+    private var shardGradients: [PinnedMemory?]
+    private var shardInputs: [PinnedMemory?]
+    private var workspaces: [PinnedMemory?]
+    private var allocationFailures: [PinnedMemoryError?]
+    private let shardLogits: UnsafeMutablePointer<Float>
+    private let shardLabels: UnsafeMutablePointer<Int32>
+    private let shardGradientPointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
+    private let shardLosses: UnsafeMutablePointer<Float>
+    private let shardCorrect: UnsafeMutablePointer<Int>
+    /// One cache line of phase times per worker, so workers never share a line.
+    private let phaseTimes: UnsafeMutablePointer<PhaseTimes>
+    private static let phaseStride = (MemoryLayout<PhaseTimes>.stride + 63) / 64 * 64 / MemoryLayout<PhaseTimes>.stride
+
+    /// - Parameters:
+    ///   - shardSize: samples per gradient shard. Results are bit-identical
+    ///     across thread counts for a fixed shard size; at most
+    ///     `maxBatch / shardSize` workers have shards to run.
+    public init(
+        pool: WorkerPool, parameters: Parameters, optimizer: AdamState, backend: any ComputeBackend,
+        shardSize: Int, maxBatch: Int
+    ) throws(PinnedMemoryError) {
+        precondition(shardSize >= 1 && maxBatch >= 1, "shard size and batch must be positive")
+        self.pool = pool
+        self.parameters = parameters
+        self.optimizer = optimizer
+        self.backend = backend
+        self.shardSize = shardSize
+        self.maxBatch = maxBatch
+        shape = parameters.shape
+        layout = parameters.layout
+        packedLayout = PackedLayout(shape)
+        packed = FloatBuffer(count: packedLayout.count)
+        gradient = FloatBuffer(count: layout.count)
+        maxShards = ShardPlan(batch: maxBatch, shardSize: shardSize).shardCount
+        shardInputFloats = shardSize * shape.sampleInputCount + ParameterLayout.alignment
+        shardGradients = Array(repeating: nil, count: maxShards)
+        shardInputs = Array(repeating: nil, count: maxShards)
+        workspaces = Array(repeating: nil, count: pool.count)
+        allocationFailures = Array(repeating: nil, count: pool.count)
+        shardLogits = .allocate(capacity: maxShards * shardSize * shape.classes)
+        shardLogits.initialize(repeating: 0, count: maxShards * shardSize * shape.classes)
+        shardLabels = .allocate(capacity: maxShards * shardSize)
+        shardLabels.initialize(repeating: 0, count: maxShards * shardSize)
+        shardGradientPointers = .allocate(capacity: maxShards)
+        shardLosses = .allocate(capacity: maxShards)
+        shardLosses.initialize(repeating: 0, count: maxShards)
+        shardCorrect = .allocate(capacity: maxShards)
+        shardCorrect.initialize(repeating: 0, count: maxShards)
+        phaseTimes = .allocate(capacity: pool.count * Self.phaseStride)
+        phaseTimes.initialize(repeating: PhaseTimes(), count: pool.count * Self.phaseStride)
+        try allocateWorkerMemory()
+        refreshPackedWeights()
+    }
+
+    deinit {
+        shardLabels.deallocate()
+        shardLogits.deallocate()
+        shardGradientPointers.deallocate()
+        shardLosses.deallocate()
+        shardCorrect.deallocate()
+        phaseTimes.deallocate()
+    }
+
+    private func allocateWorkerMemory() throws(PinnedMemoryError) {
+        let plan = ShardPlan(batch: maxBatch, shardSize: shardSize)
+        let workers = pool.count
+        let workspaceFloats = ShardPass.workspaceCount(shape: shape, samples: shardSize)
+        pool.run { [self] worker in
+            do throws(PinnedMemoryError) {
+                workspaces[worker] = try pool.allocate(floats: workspaceFloats, worker: worker)
+                for shard in plan.shards(ofWorker: worker, workers: workers) {
+                    shardGradients[shard] = try pool.allocate(floats: layout.count, worker: worker)
+                    shardInputs[shard] = try pool.allocate(floats: shardInputFloats, worker: worker)
+                }
+            } catch {
+                allocationFailures[worker] = error
+            }
+        }
+        if let error = allocationFailures.lazy.compactMap({ $0 }).first { throw error }
+        for shard in 0..<maxShards { shardGradientPointers[shard] = shardGradients[shard]!.pointer }
+    }
+
+    /// Rebuilds the transposed weights from the parameters; call after
+    /// changing the parameters outside ``step(source:indices:)``.
+    public func refreshPackedWeights() {
+        let workers = pool.count
+        pool.run { [self] worker in
+            backend.packWeights(shape: shape, parameters: parameters.pointer, packed: packed.pointer, part: worker, of: workers)
+        }
+    }
+
+    /// One training step on the samples at `indices` (at most ``maxBatch``):
+    /// mean cross-entropy loss, its gradient, one Adam update. Returns the
+    /// batch's mean loss before the update.
+    public func step(source: any SampleSource, indices: UnsafeBufferPointer<Int32>) -> Float {
+        let plan = ShardPlan(batch: indices.count, shardSize: shardSize)
+        precondition(plan.batch >= 1 && plan.batch <= maxBatch, "batch must be 1...maxBatch")
+        let workers = pool.count
+        let adamStep = optimizer.nextStep
+        let gradientScale = 1 / Float(plan.batch)
+        let indices = SharedIndices(buffer: indices)
+        pool.run { [self] worker in
+            var times = phaseTimes[worker * Self.phaseStride]
+            let start = monotonicNanoseconds()
+            var clock = start
+            for shard in plan.shards(ofWorker: worker, workers: workers) {
+                let pass = gatherShard(shard, plan: plan, source: source, indices: indices, worker: worker,
+                                       gradientScale: gradientScale, withGradients: true)
+                shardLosses[shard] = backend.forward(pass)
+                let forwardEnd = monotonicNanoseconds()
+                times.forward += forwardEnd - clock
+                backend.backward(pass)
+                clock = monotonicNanoseconds()
+                times.backward += clock - forwardEnd
+            }
+            pool.barrier.wait()
+            var now = monotonicNanoseconds()
+            times.barrierWait += now - clock
+            clock = now
+
+            let slice = ShardPlan.slice(of: layout.count, worker: worker, workers: workers)
+            backend.sum(shardGradientPointers, count: plan.shardCount, into: gradient.pointer, range: slice)
+            now = monotonicNanoseconds()
+            times.allReduce += now - clock
+            clock = now
+            backend.adam(adamStep, parameters: parameters.pointer, gradients: gradient.pointer,
+                         firstMoment: optimizer.firstMoment.pointer, secondMoment: optimizer.secondMoment.pointer,
+                         range: slice)
+            now = monotonicNanoseconds()
+            times.optimizer += now - clock
+            clock = now
+            pool.barrier.wait()
+            now = monotonicNanoseconds()
+            times.barrierWait += now - clock
+            clock = now
+            backend.packWeights(shape: shape, parameters: parameters.pointer, packed: packed.pointer, part: worker, of: workers)
+            times.optimizer += monotonicNanoseconds() - clock
+            times.steps += 1
+            phaseTimes[worker * Self.phaseStride] = times
+        }
+        optimizer.steps += 1
+        var loss: Float = 0
+        for shard in 0..<plan.shardCount { loss += shardLosses[shard] }
+        return loss / Float(plan.batch)
+    }
+
+    /// Forward passes only over `count` samples of `source` (indices
+    /// `0..<count`), in batches of ``maxBatch``: the number classified
+    /// correctly and the mean loss.
+    public func evaluate(source: any SampleSource, count: Int) -> (correct: Int, meanLoss: Double) {
+        var correct = 0
+        var loss = 0.0
+        var indices = [Int32](repeating: 0, count: maxBatch)
+        let workers = pool.count
+        var first = 0
+        while first < count {
+            let batch = min(maxBatch, count - first)
+            for i in 0..<batch { indices[i] = Int32(first + i) }
+            let plan = ShardPlan(batch: batch, shardSize: shardSize)
+            indices.withUnsafeBufferPointer { all in
+                let batchIndices = SharedIndices(buffer: UnsafeBufferPointer(rebasing: all[0..<batch]))
+                pool.run { [self] worker in
+                    for shard in plan.shards(ofWorker: worker, workers: workers) {
+                        let pass = gatherShard(shard, plan: plan, source: source, indices: batchIndices, worker: worker,
+                                               gradientScale: 0, withGradients: false)
+                        shardLosses[shard] = backend.forward(pass)
+                        shardCorrect[shard] = countCorrect(pass)
+                    }
+                }
+            }
+            for shard in 0..<plan.shardCount {
+                correct += shardCorrect[shard]
+                loss += Double(shardLosses[shard])
+            }
+            first += batch
+        }
+        return (correct, count > 0 ? loss / Double(count) : 0)
+    }
+
+    /// Phase times summed since the last ``resetPhaseTimes()``, per worker.
+    public var workerPhaseTimes: [PhaseTimes] {
+        (0..<pool.count).map { phaseTimes[$0 * Self.phaseStride] }
+    }
+
+    public func resetPhaseTimes() {
+        for worker in 0..<pool.count { phaseTimes[worker * Self.phaseStride] = PhaseTimes() }
+    }
+
+    /// Copies shard `shard`'s samples into its input buffer and describes the
+    /// pass over them; logits are kept only when evaluating.
+    private func gatherShard(
+        _ shard: Int, plan: ShardPlan, source: any SampleSource, indices: SharedIndices,
+        worker: Int, gradientScale: Float, withGradients: Bool
+    ) -> ShardPass {
+        let samples = plan.samples(of: shard)
+        let inputs = shardInputs[shard]!.pointer
+        let labels = shardLabels + shard * shardSize
+        source.gather(UnsafeBufferPointer(rebasing: indices.buffer[samples]), inputs: inputs, labels: labels)
+        return ShardPass(
+            shape: shape, layout: layout, packedLayout: packedLayout,
+            parameters: parameters.pointer, packed: packed.pointer,
+            inputs: inputs, labels: labels, samples: samples.count, gradientScale: gradientScale,
+            workspace: workspaces[worker]!.pointer,
+            gradients: withGradients ? shardGradientPointers[shard] : nil,
+            logits: withGradients ? nil : shardLogits + shard * shardSize * shape.classes)
+    }
+
+    /// Samples of the pass whose largest logit is the label's (first maximum wins).
+    private func countCorrect(_ pass: ShardPass) -> Int {
+        guard let logits = pass.logits else { return 0 }
+        let classes = shape.classes
+        var correct = 0
+        for i in 0..<pass.samples {
+            let row = logits + i * classes
+            var best = 0
+            for c in 1..<classes where row[c] > row[best] { best = c }
+            if best == Int(pass.labels[i]) { correct += 1 }
+        }
+        return correct
+    }
+}
+
+/// A batch's sample indices, read by every worker during one `pool.run`
+/// while the caller keeps them alive.
+private struct SharedIndices: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<Int32>
+}

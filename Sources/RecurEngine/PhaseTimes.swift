@@ -1,0 +1,30 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Time one worker spent in each phase of training steps, in nanoseconds,
+/// summed over the steps since the last reset.
+public struct PhaseTimes: Hashable, Sendable {
+    public var forward: Int64 = 0
+    public var backward: Int64 = 0
+    public var allReduce: Int64 = 0
+    public var optimizer: Int64 = 0
+    /// Waiting at barriers for slower workers: the cost of load imbalance.
+    public var barrierWait: Int64 = 0
+    public var steps: Int = 0
+
+    public init() {}
+
+    public var total: Int64 { forward + backward + allReduce + optimizer + barrierWait }
+}
+
+/// A monotonic clock read in nanoseconds: `clock_gettime(CLOCK_MONOTONIC)`,
+/// about 20 ns through the vDSO, cheap enough to read at every phase change.
+@inline(__always)
+func monotonicNanoseconds() -> Int64 {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Int64(now.tv_sec) &* 1_000_000_000 &+ Int64(now.tv_nsec)
+}

@@ -1,0 +1,107 @@
+import RecurCore
+import RecurEngine
+import RecurKernels
+import RecurModel
+import Testing
+
+/// Random samples held in arrays, for engine tests.
+private struct ArraySource: SampleSource {
+    let inputs: [Float]
+    let labels: [Int32]
+    let sampleSize: Int
+
+    init(shape: ModelShape, count: Int, seed: UInt64) {
+        var random = RecurRandom(seed: seed)
+        sampleSize = shape.sampleInputCount
+        inputs = (0..<(count * sampleSize)).map { _ in random.uniform(0, 1) }
+        labels = (0..<count).map { _ in Int32(random.next() % UInt64(shape.classes)) }
+    }
+
+    func gather(_ indices: UnsafeBufferPointer<Int32>, inputs out: UnsafeMutablePointer<Float>, labels outLabels: UnsafeMutablePointer<Int32>) {
+        for (position, index) in indices.enumerated() {
+            let sample = Int(index)
+            for k in 0..<sampleSize { out[position * sampleSize + k] = inputs[sample * sampleSize + k] }
+            outLabels[position] = labels[sample]
+        }
+    }
+}
+
+private let smallShape = ModelShape(inputSize: 5, sequenceLength: 6, hidden: 19, layers: 2, classes: 4)
+
+private func makeEngine(threads: Int, shape: ModelShape, shardSize: Int, maxBatch: Int, seed: UInt64 = 7) throws -> DataParallelEngine {
+    let placement = try Placement(topology: try Topology.current(), threads: .fixed(threads))
+    let pool = try WorkerPool(placement: placement, pinMode: .none)
+    let parameters = Parameters(shape: shape, seed: seed)
+    return try DataParallelEngine(
+        pool: pool, parameters: parameters, optimizer: AdamState(layout: parameters.layout, learningRate: 1e-2),
+        backend: Backends.best, shardSize: shardSize, maxBatch: maxBatch)
+}
+
+/// Trains `steps` steps over a fixed index sequence (the last batch short)
+/// and returns the parameter bytes.
+private func train(threads: Int, steps: Int, batch: Int, shardSize: Int) throws -> [Float] {
+    let source = ArraySource(shape: smallShape, count: 97, seed: 3)
+    let engine = try makeEngine(threads: threads, shape: smallShape, shardSize: shardSize, maxBatch: batch)
+    var random = RecurRandom(seed: 11)
+    for step in 0..<steps {
+        let size = step == steps - 1 ? max(1, batch / 3) : batch
+        let indices = (0..<size).map { _ in Int32(random.next() % 97) }
+        let loss = indices.withUnsafeBufferPointer { engine.step(source: source, indices: $0) }
+        #expect(loss.isFinite)
+    }
+    return Array(engine.parameters.storage.buffer)
+}
+
+@Test("Training gives the same bits at every thread count", arguments: [(10, 3), (8, 4), (2, 1)])
+func sameBitsAtAnyThreadCount(batch: Int, shardSize: Int) throws {
+    let reference = try train(threads: 1, steps: 21, batch: batch, shardSize: shardSize)
+    for threads in [2, 3, 4] {
+        let result = try train(threads: threads, steps: 21, batch: batch, shardSize: shardSize)
+        #expect(result == reference, "threads \(threads), batch \(batch), shard \(shardSize)")
+    }
+}
+
+@Test("The summed shard gradients equal one pass over the whole batch")
+func shardedGradientMatchesWholeBatch() throws {
+    let source = ArraySource(shape: smallShape, count: 13, seed: 5)
+    let engine = try makeEngine(threads: 3, shape: smallShape, shardSize: 4, maxBatch: 13)
+    let reference = Model(parameters: Parameters(copying: engine.parameters), backend: Backends.best)
+    let indices = (0..<13).map(Int32.init)
+    let whole = reference.lossAndGradients(inputs: source.inputs, labels: source.labels)
+    let loss = indices.withUnsafeBufferPointer { engine.step(source: source, indices: $0) }
+    #expect(abs(loss - whole.loss) <= 1e-5 * abs(whole.loss))
+    let layout = engine.parameters.layout
+    for slot in layout.slots {
+        let got = engine.gradient[slot.range], expected = whole.gradients[slot.range]
+        let scale = expected.map { abs($0) }.max() ?? 0
+        let difference = zip(got, expected).map { abs($0 - $1) }.max() ?? 0
+        #expect(difference <= 1e-5 * max(scale, 1e-6), "\(slot.name)")
+    }
+}
+
+@Test("Evaluation counts the samples whose top logit is the label")
+func evaluationMatchesSingleThread() throws {
+    let source = ArraySource(shape: smallShape, count: 23, seed: 9)
+    let engine = try makeEngine(threads: 2, shape: smallShape, shardSize: 3, maxBatch: 8)
+    let reference = Model(parameters: Parameters(copying: engine.parameters), backend: Backends.best)
+    let whole = reference.lossAndGradients(inputs: source.inputs, labels: source.labels)
+    var expectedCorrect = 0
+    for i in 0..<23 {
+        let row = whole.logits[(i * 4)..<(i * 4 + 4)]
+        if row.firstIndex(of: row.max()!)! - i * 4 == Int(source.labels[i]) { expectedCorrect += 1 }
+    }
+    let result = engine.evaluate(source: source, count: 23)
+    #expect(result.correct == expectedCorrect)
+    #expect(abs(result.meanLoss - Double(whole.loss)) <= 1e-5)
+}
+
+@Test("Shard plans cover the batch and split parameters on cache lines")
+func shardPlan() {
+    let plan = ShardPlan(batch: 10, shardSize: 4)
+    #expect(plan.shardCount == 3)
+    #expect(plan.samples(of: 2) == 8..<10)
+    #expect((0..<4).map { plan.shards(ofWorker: $0, workers: 4) } == [0..<0, 0..<1, 1..<2, 2..<3])
+    let slices = (0..<3).map { ShardPlan.slice(of: 100, worker: $0, workers: 3) }
+    #expect(slices.first?.lowerBound == 0 && slices.last?.upperBound == 100)
+    for (a, b) in zip(slices, slices.dropFirst()) { #expect(a.upperBound == b.lowerBound && a.upperBound % 16 == 0) }
+}
