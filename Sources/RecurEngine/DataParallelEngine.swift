@@ -4,7 +4,7 @@ import RecurModel
 /// Where the engine gets its samples: copies the samples at `indices` into
 /// `inputs` (`indices.count * sampleInputCount` floats) and `labels`.
 public protocol SampleSource: Sendable {
-    func gather(_ indices: UnsafeBufferPointer<Int32>, inputs: UnsafeMutablePointer<Float>, labels: UnsafeMutablePointer<Int32>)
+    func copySamples(_ indices: UnsafeBufferPointer<Int32>, inputs: UnsafeMutablePointer<Float>, labels: UnsafeMutablePointer<Int32>)
 }
 
 /// Data-parallel training on a ``WorkerPool``: every step, workers gather and
@@ -234,7 +234,7 @@ public final class DataParallelEngine: @unchecked Sendable {
         let samples = plan.samples(of: shard)
         let inputs = shardInputs[shard]!.pointer
         let labels = shardLabels + shard * shardSize
-        source.gather(UnsafeBufferPointer(rebasing: indices.buffer[samples]), inputs: inputs, labels: labels)
+        source.copySamples(UnsafeBufferPointer(rebasing: indices.buffer[samples]), inputs: inputs, labels: labels)
         return ShardPass(
             shape: shape, layout: layout, packedLayout: packedLayout,
             parameters: parameters.pointer, packed: packed.pointer,

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Time one worker spent in each phase of training steps, in nanoseconds,
 /// summed over the steps since the last reset.
 public struct PhaseTimes: Hashable, Sendable {
@@ -18,13 +12,4 @@ public struct PhaseTimes: Hashable, Sendable {
     public init() {}
 
     public var total: Int64 { forward + backward + allReduce + optimizer + barrierWait }
-}
-
-/// A monotonic clock read in nanoseconds: `clock_gettime(CLOCK_MONOTONIC)`,
-/// about 20 ns through the vDSO, cheap enough to read at every phase change.
-@inline(__always)
-func monotonicNanoseconds() -> Int64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Int64(now.tv_sec) &* 1_000_000_000 &+ Int64(now.tv_nsec)
 }

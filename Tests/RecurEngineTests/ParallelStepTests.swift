@@ -17,7 +17,7 @@ private struct ArraySource: SampleSource {
         labels = (0..<count).map { _ in Int32(random.next() % UInt64(shape.classes)) }
     }
 
-    func gather(_ indices: UnsafeBufferPointer<Int32>, inputs out: UnsafeMutablePointer<Float>, labels outLabels: UnsafeMutablePointer<Int32>) {
+    func copySamples(_ indices: UnsafeBufferPointer<Int32>, inputs out: UnsafeMutablePointer<Float>, labels outLabels: UnsafeMutablePointer<Int32>) {
         for (position, index) in indices.enumerated() {
             let sample = Int(index)
             for k in 0..<sampleSize { out[position * sampleSize + k] = inputs[sample * sampleSize + k] }
