@@ -1,0 +1,93 @@
+import RecurCore
+import RecurModel
+import RecurSafetensors
+
+/// Reading a model out of a safetensors file: the shape, checked tensors and
+/// typed metadata, shared by checkpoints and verification references.
+extension SafetensorsFile {
+    /// The model's shape: from the metadata keys `hidden`, `layers`,
+    /// `input_size`, `seq_len` and `classes` when any of them is present (or
+    /// `metadataRequired`), else inferred from the tensors (see
+    /// ``inferredModelShape()``). A shape read from the metadata is checked
+    /// against the tensors: it must agree with the inferred shape when one can
+    /// be inferred, and must not need more parameters than the file holds, so
+    /// a hostile header cannot make the caller allocate absurd amounts.
+    func modelShape(metadataRequired: Bool) throws(CheckpointContentIssue) -> ModelShape {
+        let keys = ModelShape().metadataFields.map(\.key)
+        let shape =
+            metadataRequired || keys.contains(where: { metadata[$0] != nil })
+            ? try shapeFromMetadata() : try inferredModelShape()
+        let available = names.reduce(0) { $0 + (tensors[$1]?.elementCount ?? 0) }
+        guard let needed = shape.checkedParameterCount, needed <= available else {
+            throw .tooFewValues(shape: shape, available: available)
+        }
+        return shape
+    }
+
+    private func shapeFromMetadata() throws(CheckpointContentIssue) -> ModelShape {
+        let fields = MetadataFields(metadata)
+        let shape = ModelShape(
+            inputSize: try fields.integer("input_size", atLeast: 1),
+            sequenceLength: try fields.integer("seq_len", atLeast: 1),
+            hidden: try fields.integer("hidden", atLeast: 1),
+            layers: try fields.integer("layers", atLeast: 1),
+            classes: try fields.integer("classes", atLeast: 2))
+        if let inferred = try? inferredModelShape() {
+            for (stated, found) in zip(shape.metadataFields, inferred.metadataFields) where stated.value != found.value {
+                throw .metadataContradictsTensors(key: stated.key, metadata: stated.value, tensors: found.value)
+            }
+        }
+        return shape
+    }
+
+    /// The shape of the model whose PyTorch state dict this file holds:
+    /// hidden from `rnn.weight_hh_l0`, layers from how many of
+    /// `rnn.weight_ih_l0`, `rnn.weight_ih_l1`, ... exist, input size from
+    /// `rnn.weight_ih_l0`, classes from `fc.bias`, and the sequence length as
+    /// `fc.weight`'s columns over hidden.
+    func inferredModelShape() throws(CheckpointContentIssue) -> ModelShape {
+        func dimensions(_ name: String, rank: Int) throws(CheckpointContentIssue) -> [Int] {
+            guard let tensor = tensors[name] else { throw .cannotInferShape("no tensor '\(name)'") }
+            guard tensor.shape.count == rank, tensor.shape.allSatisfy({ $0 > 0 }) else {
+                throw .cannotInferShape("tensor '\(name)' has shape \(tensor.shape), expected \(rank) positive dimensions")
+            }
+            return tensor.shape
+        }
+        let recurrent = try dimensions("rnn.weight_hh_l0", rank: 2)
+        let hidden = recurrent[0]
+        let input = try dimensions("rnn.weight_ih_l0", rank: 2)
+        let classes = try dimensions("fc.bias", rank: 1)[0]
+        let linear = try dimensions("fc.weight", rank: 2)
+        guard linear[1] % hidden == 0 else {
+            throw .cannotInferShape("fc.weight has \(linear[1]) columns, not a multiple of hidden \(hidden)")
+        }
+        var layers = 1
+        while tensors["rnn.weight_ih_l\(layers)"] != nil { layers += 1 }
+        let shape = ModelShape(
+            inputSize: input[1], sequenceLength: linear[1] / hidden, hidden: hidden, layers: layers, classes: classes)
+        if let problem = shape.validationError { throw .cannotInferShape(problem) }
+        return shape
+    }
+
+    /// The values of the `F32` tensor `name`, which must have `shape`.
+    func checkedFloats(_ name: String, shape: [Int]) throws(CheckpointContentIssue) -> [Float] {
+        guard let tensor = tensors[name] else { throw .missingTensor(name) }
+        guard tensor.dtype == .F32 else { throw .wrongDType(tensor: name, dtype: tensor.dtype) }
+        guard tensor.shape == shape else { throw .wrongShape(tensor: name, shape: tensor.shape, expected: shape) }
+        do {
+            return try tensor.floats()
+        } catch {
+            throw .wrongDType(tensor: name, dtype: tensor.dtype)
+        }
+    }
+
+    /// Copies the tensors `prefix + slot.name` of every slot of `layout` into
+    /// `buffer`, laid out by `layout` (padding untouched).
+    /// - Complexity: O(`layout.parameterCount`).
+    func load(prefix: String, layout: ParameterLayout, into buffer: FloatBuffer) throws(CheckpointContentIssue) {
+        for slot in layout.slots {
+            let values = try checkedFloats(prefix + slot.name, shape: slot.shape)
+            for (index, value) in values.enumerated() { buffer.pointer[slot.offset + index] = value }
+        }
+    }
+}
