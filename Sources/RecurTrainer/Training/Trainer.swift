@@ -181,6 +181,7 @@ public final class Trainer {
             }
             savedModel = path
         }
+        let stepsTaken = engine.workerPhaseTimes.first?.steps ?? 0
         let final: (accuracy: Double, meanLoss: Double) = reports.last.map { ($0.testAccuracy, $0.testLoss) } ?? evaluate()
         let summary = TrainingSummary(
             epochs: reports, steps: globalStep,
@@ -189,7 +190,8 @@ public final class Trainer {
             testLoss: final.meanLoss, testAccuracy: final.accuracy, seconds: monotonicSeconds() - runStart,
             trainSeconds: trainSeconds, samplesPerSecond: trainSeconds > 0 ? Double(trainedSamples) / trainSeconds : 0,
             threads: setup.pool.count, batchSize: batchSize, backend: setup.backend.name, savedModel: savedModel,
-            profile: PhaseProfile(engine.workerPhaseTimes), interruptedBy: interruptedBy.map(Self.signalName))
+            phases: stepsTaken > 0 ? PhaseBreakdown(engine.workerPhaseTimes, reduce: .mean) : nil,
+            phasesMax: stepsTaken > 0 ? PhaseBreakdown(engine.workerPhaseTimes, reduce: .max) : nil, interruptedBy: interruptedBy.map(Self.signalName))
         observer.finished(summary)
         return summary
     }
@@ -226,23 +228,4 @@ public final class Trainer {
 struct TrainingPosition {
     var epoch: Int
     var batch: Int
-}
-
-extension PhaseProfile {
-    /// Milliseconds per step of each phase, mean and max over workers; nil
-    /// before any step.
-    init?(_ workers: [PhaseTimes]) {
-        guard let steps = workers.first?.steps, steps > 0 else { return nil }
-        func mean(_ phase: KeyPath<PhaseTimes, Int64>) -> Double {
-            Double(workers.map { $0[keyPath: phase] }.reduce(0, +)) / Double(workers.count) / Double(steps) / 1e6
-        }
-        func maximum(_ phase: KeyPath<PhaseTimes, Int64>) -> Double {
-            Double(workers.map { $0[keyPath: phase] }.max() ?? 0) / Double(steps) / 1e6
-        }
-        self.init(
-            steps: steps, forwardMs: mean(\.forward), backwardMs: mean(\.backward), allReduceMs: mean(\.allReduce),
-            optimizerMs: mean(\.optimizer), barrierWaitMs: mean(\.barrierWait), maxForwardMs: maximum(\.forward),
-            maxBackwardMs: maximum(\.backward), maxAllReduceMs: maximum(\.allReduce),
-            maxOptimizerMs: maximum(\.optimizer), maxBarrierWaitMs: maximum(\.barrierWait))
-    }
 }

@@ -77,27 +77,12 @@ public struct TrainingSummary: Codable, Sendable {
     public var backend: String
     /// Where the final model was written, if anywhere.
     public var savedModel: String?
-    /// Per-phase breakdown, when profiling.
-    public var profile: PhaseProfile?
+    /// Seconds per step in each phase, mean over workers.
+    public var phases: PhaseBreakdown?
+    /// Seconds per step in each phase, slowest worker.
+    public var phasesMax: PhaseBreakdown?
     /// Set when a signal stopped the run early.
     public var interruptedBy: String?
-}
-
-/// Mean time per step in each phase over a run, across workers.
-public struct PhaseProfile: Codable, Sendable {
-    public var steps: Int
-    /// Milliseconds per step, mean over workers.
-    public var forwardMs: Double
-    public var backwardMs: Double
-    public var allReduceMs: Double
-    public var optimizerMs: Double
-    public var barrierWaitMs: Double
-    /// The same, for the slowest worker of each phase.
-    public var maxForwardMs: Double
-    public var maxBackwardMs: Double
-    public var maxAllReduceMs: Double
-    public var maxOptimizerMs: Double
-    public var maxBarrierWaitMs: Double
 }
 
 /// Receives a run's events as they happen (on the training thread).

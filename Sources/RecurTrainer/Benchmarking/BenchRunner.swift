@@ -1,0 +1,199 @@
+import RecurCore
+import RecurData
+import RecurEngine
+import RecurKernels
+import RecurModel
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What `recur bench` and `recur tune` measure: training throughput for each
+/// thread count and batch size, with the per-phase breakdown the engine
+/// records on every worker.
+public struct BenchOptions: Sendable {
+    public var threads: [Int]
+    public var batchSizes: [Int] = [64]
+    /// Timed training steps per repeat.
+    public var steps = 20
+    /// Untimed steps before the first repeat (page faults, caches, frequency).
+    public var warmup = 5
+    public var repeats = 3
+    public var pin: PinMode = .core
+    public var shardSize = 4
+    public var hidden = 256
+    public var layers = 2
+    public var backend: String?
+    /// MNIST folder; synthetic data of MNIST's shape when nil.
+    public var dataDirectory: String?
+    public var seed: UInt64 = 0
+
+    public init(threads: [Int]) {
+        self.threads = threads
+    }
+
+    /// 1, 2, 4, ... up to `usable`, plus `usable` itself.
+    public static func defaultThreadCounts(usable: Int) -> [Int] {
+        var counts: [Int] = []
+        var n = 1
+        while n < usable {
+            counts.append(n)
+            n *= 2
+        }
+        counts.append(max(usable, 1))
+        return counts
+    }
+
+    public func validate() throws(RecurError) {
+        if threads.isEmpty || threads.contains(where: { $0 < 1 }) {
+            throw .usage("--threads needs thread counts of at least 1 (got \(threads))")
+        }
+        if batchSizes.isEmpty || batchSizes.contains(where: { $0 < 1 }) {
+            throw .usage("--batch-size needs batch sizes of at least 1 (got \(batchSizes))")
+        }
+        if steps < 1 { throw .usage("--steps must be at least 1 (got \(steps))") }
+        if warmup < 0 { throw .usage("--warmup must be at least 0 (got \(warmup))") }
+        if repeats < 1 { throw .usage("--repeats must be at least 1 (got \(repeats))") }
+        if shardSize < 1 { throw .usage("--shard-size must be at least 1 (got \(shardSize))") }
+        if hidden < 1 || layers < 1 { throw .usage("--hidden and --layers must be at least 1") }
+    }
+}
+
+public enum BenchRunner {
+    /// Runs every configuration and returns the report. `progress` gets one
+    /// line per configuration as it finishes.
+    public static func run(_ options: BenchOptions, progress: (String) -> Void = { _ in }) throws(RecurError) -> BenchReport {
+        try options.validate()
+        let shape = ModelShape(hidden: options.hidden, layers: options.layers)
+        let source: Dataset
+        if let directory = options.dataDirectory {
+            do {
+                source = try MNIST.load(.train, directory: directory)
+            } catch {
+                throw .input(error.description)
+            }
+        } else {
+            source = Dataset.synthetic(count: 4096, seed: options.seed)
+        }
+        let topology: Topology
+        do {
+            topology = try Topology.current()
+        } catch {
+            throw .system("cannot read the machine's topology: \(error)")
+        }
+        let backend = try chooseBackend(options.backend)
+        let peak = measurePeakGFLOPS(backend)
+        var measurements: [BenchMeasurement] = []
+        for batch in options.batchSizes {
+            for threads in options.threads {
+                let measurement = try measure(
+                    options, shape: shape, source: source, threads: threads, batch: batch)
+                measurements.append(measurement)
+                let median = BenchStatistics.median(measurement.samplesPerSecond) ?? 0
+                progress("threads \(threads), batch \(batch): \(Int(median.rounded())) samples/s")
+            }
+        }
+        let machine = MachineInfo(topology: topology, backend: backend.name)
+        let settings = BenchSettings(
+            steps: options.steps, warmup: options.warmup, repeats: options.repeats,
+            modelDescription: shape.description, flopsPerSample: shape.flopsPerSample, fmaPeakGFLOPSPerCore: peak)
+        do {
+            return try BenchReport(machine: machine, settings: settings, measurements: measurements)
+        } catch {
+            throw .system("benchmark results are unusable: \(error)")
+        }
+    }
+
+    static func chooseBackend(_ name: String?) throws(RecurError) -> any ComputeBackend {
+        guard let name else { return Backends.best }
+        guard let backend = Backends.named(name) else {
+            throw .usage("--backend \(name) is not available on this CPU (available: \(Backends.supported.map(\.name).joined(separator: ", ")))")
+        }
+        return backend
+    }
+
+    /// One core's FMA throughput with this build, GFLOP/s: the best of five
+    /// runs of about 50 ms.
+    public static func measurePeakGFLOPS(_ backend: any ComputeBackend) -> Double {
+        var best = 0.0
+        for _ in 0..<5 {
+            let start = monotonicNanoseconds()
+            let flops = backend.fmaPeakProbe(iterations: 2_000_000)
+            let seconds = Double(monotonicNanoseconds() - start) / 1e9
+            best = max(best, flops / seconds / 1e9)
+        }
+        return best
+    }
+
+    private static func measure(
+        _ options: BenchOptions, shape: ModelShape, source: Dataset, threads: Int, batch: Int
+    ) throws(RecurError) -> BenchMeasurement {
+        let setup = try ComputeSetup(threads: .fixed(threads), pin: options.pin, backend: options.backend)
+        let parameters = Parameters(shape: shape, seed: options.seed)
+        let engine: DataParallelEngine
+        do {
+            engine = try DataParallelEngine(
+                pool: setup.pool, parameters: parameters,
+                optimizer: AdamState(layout: parameters.layout, learningRate: 1e-3),
+                backend: setup.backend, shardSize: options.shardSize, maxBatch: batch)
+        } catch {
+            throw .system("cannot allocate worker memory: \(error)")
+        }
+        var random = RecurRandom(seed: options.seed, stream: 99)
+        let order = (0..<((options.warmup + options.steps * options.repeats) * batch)).map { _ in
+            Int32(random.next() % UInt64(source.count))
+        }
+        var cursor = 0
+        func step() {
+            order[cursor..<(cursor + batch)].withUnsafeBufferPointer { _ = engine.step(source: source, indices: $0) }
+            cursor += batch
+        }
+        for _ in 0..<options.warmup { step() }
+        engine.resetPhaseTimes()
+        var rates: [Double] = []
+        for _ in 0..<options.repeats {
+            let start = monotonicNanoseconds()
+            for _ in 0..<options.steps { step() }
+            let seconds = Double(monotonicNanoseconds() - start) / 1e9
+            rates.append(Double(options.steps * batch) / seconds)
+        }
+        let workers = engine.workerPhaseTimes
+        return BenchMeasurement(
+            configuration: BenchConfiguration(threads: threads, batchSize: batch, pin: options.pin == .core, shardSize: options.shardSize),
+            samplesPerSecond: rates, phases: PhaseBreakdown(workers, reduce: .mean), phasesMax: PhaseBreakdown(workers, reduce: .max))
+    }
+}
+
+extension PhaseBreakdown {
+    enum Reduction { case mean, max }
+
+    /// Seconds per step of each phase, over workers' phase times.
+    init(_ workers: [PhaseTimes], reduce: Reduction) {
+        let steps = Double(max(workers.first?.steps ?? 1, 1))
+        func value(_ phase: KeyPath<PhaseTimes, Int64>) -> Double {
+            let values = workers.map { Double($0[keyPath: phase]) }
+            let combined = reduce == .mean ? values.reduce(0, +) / Double(max(values.count, 1)) : (values.max() ?? 0)
+            return combined / steps / 1e9
+        }
+        self.init(
+            forward: value(\.forward), backward: value(\.backward), allReduce: value(\.allReduce),
+            optimizer: value(\.optimizer), barrierWait: value(\.barrierWait))
+    }
+}
+
+extension MachineInfo {
+    /// The running machine, as hwloc sees it, and this build.
+    init(topology: Topology, backend: String) {
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count - 1)
+        let hostname = String(cString: host)
+        self.init(
+            cpuModel: topology.cpuModel ?? "unknown CPU", packages: topology.packageCount,
+            numaNodes: topology.numaNodes.count, cores: topology.cores.count, pus: topology.puCount,
+            usablePUs: topology.usablePUs.count, l2Bytes: Int(topology.l2CacheBytes ?? 0),
+            l3Bytes: Int(topology.l3CacheBytes ?? 0), backend: backend, buildFlags: RecurBuild.kernelBuilds,
+            recurVersion: RecurBuild.version, hostname: hostname, date: RecurBuild.utcTimestamp())
+    }
+}

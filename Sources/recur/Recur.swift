@@ -1,0 +1,46 @@
+import ArgumentParser
+import RecurTrainer
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `recur`: trains, evaluates, verifies, benchmarks and tunes recurrent
+/// networks on many-core CPUs.
+@main
+struct Recur: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recur",
+        abstract: "Train a 2-layer tanh RNN on MNIST sequences, fast, on every core of a CPU.",
+        discussion: """
+            Exit status: 0 on success, 1 for bad data, unreadable or unwritable files, \
+            divergence or machine errors, 2 for bad options, 128+N when signal N stopped \
+            training (after saving a checkpoint).
+            """,
+        version: RecurBuild.version,
+        subcommands: [
+            TrainCommand.self, EvalCommand.self,
+            TopologyCommand.self,
+        ])
+
+    /// Parses and runs, mapping every failure to a one-line message and the
+    /// documented exit status (ArgumentParser's own usage status is 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as RecurError {
+            Console.error("recur: \(error.description)")
+            Console.exit(error.exitCode)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                exit(withError: error)
+            }
+            Console.error(fullMessage(for: error))
+            Console.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
+}

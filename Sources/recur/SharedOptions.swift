@@ -1,0 +1,43 @@
+import ArgumentParser
+import RecurEngine
+
+/// Where the workers run: every command that trains or evaluates takes these.
+struct WorkerOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Worker threads: a number, or auto for one per usable physical core.", valueName: "N|auto"))
+    var threads: String = "auto"
+
+    @Option(help: ArgumentHelp("Bind each worker to its own core (core) or let the OS place threads (none).", valueName: "core|none"))
+    var pin: String = "core"
+
+    @Option(help: ArgumentHelp("Kernel build to use: avx512, avx2 or portable (default: the best this CPU runs).", valueName: "name"))
+    var backend: String?
+
+    var threadCount: ThreadCount {
+        get throws {
+            guard let count = ThreadCount(argument: threads) else {
+                throw ValidationError("--threads must be a whole number of at least 1 or auto (got '\(threads)')")
+            }
+            return count
+        }
+    }
+
+    var pinMode: PinMode {
+        get throws {
+            guard let mode = PinMode(rawValue: pin) else {
+                throw ValidationError("--pin must be core or none (got '\(pin)')")
+            }
+            return mode
+        }
+    }
+
+    func validate() throws {
+        _ = try threadCount
+        _ = try pinMode
+    }
+}
+
+/// Where MNIST is: `--data`, then `$MNIST_DIR`, then `./data/mnist`.
+struct DataOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Folder with the four MNIST files (.gz or not); default $MNIST_DIR, then ./data/mnist.", valueName: "dir"))
+    var data: String?
+}

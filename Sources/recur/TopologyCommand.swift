@@ -1,0 +1,34 @@
+import ArgumentParser
+import RecurEngine
+import RecurTrainer
+
+struct TopologyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "topology",
+        abstract: "Show the machine as hwloc sees it and where workers would run.",
+        discussion: """
+            Examples:
+              recur topology
+              recur topology --threads 16
+            """)
+
+    @Option(help: ArgumentHelp("Show the placement for this many workers (default: auto).", valueName: "N|auto"))
+    var threads: String = "auto"
+
+    func run() throws {
+        guard let count = ThreadCount(argument: threads) else {
+            throw ValidationError("--threads must be a whole number of at least 1 or auto (got '\(threads)')")
+        }
+        let topology: Topology
+        do {
+            topology = try Topology.current()
+        } catch {
+            throw RecurError.system("cannot read the machine's topology: \(error)")
+        }
+        do {
+            Console.line(try Placement(topology: topology, threads: count).describe())
+        } catch {
+            throw RecurError.usage("--threads: \(error)")
+        }
+    }
+}
