@@ -1,0 +1,112 @@
+import ArgumentParser
+import RecurEngine
+import RecurTrainer
+
+/// A comma-separated list of whole numbers, e.g. `1,2,4,8`.
+struct IntegerList: ExpressibleByArgument {
+    var values: [Int]
+
+    init?(argument: String) {
+        let parts = argument.split(separator: ",", omittingEmptySubsequences: false)
+        let values = parts.compactMap { Int($0.trimmingPrefix(" ")) }
+        guard !parts.isEmpty, values.count == parts.count, values.allSatisfy({ $0 >= 1 }) else { return nil }
+        self.values = values
+    }
+}
+
+/// Options shared by `bench` and `tune`.
+struct SweepOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Thread counts to measure (default 1,2,4,... up to the usable cores, and that count).", valueName: "list"))
+    var threads: IntegerList?
+    @Option(help: ArgumentHelp("Steps timed per repeat.", valueName: "N")) var steps: Int?
+    @Option(help: ArgumentHelp("Untimed steps first.", valueName: "N")) var warmup: Int = 5
+    @Option(help: ArgumentHelp("Repeats per configuration (median, min and max are reported).", valueName: "N"))
+    var repeats: Int?
+    @Option(help: ArgumentHelp("Bind workers to cores (core) or not (none).", valueName: "core|none")) var pin: String = "core"
+    @Option(name: .customLong("shard-size"), help: "Samples per gradient shard.") var shardSize: Int = 4
+    @Option(help: "Units per RNN layer.") var hidden: Int = 256
+    @Option(help: "Stacked RNN layers.") var layers: Int = 2
+    @Option(help: ArgumentHelp("Kernel build: avx512, avx2 or portable (default: the best).", valueName: "name"))
+    var backend: String?
+    @Option(help: ArgumentHelp("Train on MNIST from this folder (default: synthetic data of MNIST's shape).", valueName: "dir"))
+    var data: String?
+
+    func benchOptions(batchSizes: [Int], defaultSteps: Int, defaultRepeats: Int) throws -> BenchOptions {
+        guard let pinMode = PinMode(rawValue: pin) else {
+            throw ValidationError("--pin must be core or none (got '\(pin)')")
+        }
+        let usable: Int
+        do {
+            usable = try Topology.current().usableCores.count
+        } catch {
+            throw RecurError.system("cannot read the machine's topology: \(error)")
+        }
+        var options = BenchOptions(threads: threads?.values ?? BenchOptions.defaultThreadCounts(usable: usable))
+        options.batchSizes = batchSizes
+        options.steps = steps ?? defaultSteps
+        options.warmup = warmup
+        options.repeats = repeats ?? defaultRepeats
+        options.pin = pinMode
+        options.shardSize = shardSize
+        options.hidden = hidden
+        options.layers = layers
+        options.backend = backend
+        options.dataDirectory = data
+        return options
+    }
+}
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure training throughput per thread count and batch size, with a per-phase breakdown.",
+        discussion: """
+            For each configuration: samples/s (median, min, max over repeats), speedup over \
+            1 thread, parallel efficiency, GFLOP/s and its share of this machine's measured FMA \
+            peak, and the time per step in forward, BPTT, all-reduce, optimizer and barrier waits.
+
+            Examples:
+              recur bench
+              recur bench --threads 1,2,4,8,16 --batch-size 64,256 --json bench.json --csv bench.csv --plot bench.svg
+            """)
+
+    @OptionGroup var sweep: SweepOptions
+    @Option(name: .customLong("batch-size"), help: ArgumentHelp("Batch sizes to measure.", valueName: "list"))
+    var batchSizes: IntegerList = IntegerList(argument: "64")!
+    @Option(help: ArgumentHelp("Write every figure as JSON here.", valueName: "file")) var json: String?
+    @Option(help: ArgumentHelp("Write every figure as CSV here.", valueName: "file")) var csv: String?
+    @Option(help: ArgumentHelp("Write an SVG plot (throughput and phases) here.", valueName: "file.svg")) var plot: String?
+
+    func run() throws {
+        let options = try sweep.benchOptions(batchSizes: batchSizes.values, defaultSteps: 20, defaultRepeats: 3)
+        let report = try BenchRunner.run(options) { Console.error($0) }
+        Console.line(report.table())
+        if let json { try writeTextFile(try report.json(), to: json, option: "--json") }
+        if let csv { try writeTextFile(report.csv(), to: csv, option: "--csv") }
+        if let plot { try writeTextFile(try report.svg(), to: plot, option: "--plot") }
+    }
+}
+
+struct TuneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tune",
+        abstract: "Find the thread count that trains fastest here, and print the command to use it.",
+        discussion: """
+            Runs a short sweep and recommends the fewest threads within 3% of the fastest; \
+            says so when more threads are slower than fewer.
+
+            Example:
+              recur tune --batch-size 64
+            """)
+
+    @OptionGroup var sweep: SweepOptions
+    @Option(name: .customLong("batch-size"), help: "The batch size to tune for.") var batchSize: Int = 64
+
+    func run() throws {
+        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1 (got \(batchSize))") }
+        let options = try sweep.benchOptions(batchSizes: [batchSize], defaultSteps: 10, defaultRepeats: 2)
+        let report = try BenchRunner.run(options) { Console.error($0) }
+        Console.line(report.table())
+        Console.line(try ThreadRecommendation(results: report.results).description)
+    }
+}
