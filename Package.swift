@@ -22,6 +22,14 @@ let package = Package(
     products: [
         .executable(name: "recur", targets: ["recur"]),
         .library(name: "RecurTrainer", targets: ["RecurTrainer"]),
+        // For the benchmark package in Benchmarks/, which reaches the kernels
+        // through their `Kernels` SPI.
+        .library(name: "RecurCore", targets: ["RecurCore"]),
+        .library(name: "RecurKernels", targets: ["RecurKernels"]),
+        .library(name: "RecurKernelsPortable", targets: ["RecurKernelsPortable"]),
+        .library(name: "RecurKernelsAVX2", targets: ["RecurKernelsAVX2"]),
+        .library(name: "RecurKernelsAVX512", targets: ["RecurKernelsAVX512"]),
+        .library(name: "RecurModel", targets: ["RecurModel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
