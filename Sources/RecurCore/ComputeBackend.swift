@@ -84,12 +84,13 @@ public protocol ComputeBackend: Sendable {
     /// Floats per SIMD register of this build.
     var vectorWidth: Int { get }
 
-    /// Writes part `part` of `parts` of the transposed weights and summed biases
-    /// (``PackedLayout``) from `parameters`. Parts split rows, so `parts` callers
-    /// can refresh the buffer in parallel.
+    /// Writes the transposed weights and summed biases (``PackedLayout``) of
+    /// output units `units` of RNN layer `layer` from `parameters`: what changes
+    /// when rows `units` of that layer's weights change, so workers that
+    /// update disjoint rows can refresh their part without waiting for others.
     func packWeights(
         shape: ModelShape, parameters: UnsafePointer<Float>, packed: UnsafeMutablePointer<Float>,
-        part: Int, of parts: Int)
+        layer: Int, units: Range<Int>)
 
     /// Forward pass over the shard: returns the sum over the shard of the
     /// per-sample cross-entropy losses, writes `pass.logits` when set, and

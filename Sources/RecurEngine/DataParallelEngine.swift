@@ -1,3 +1,4 @@
+import Atomics
 import RecurCore
 import RecurModel
 
@@ -7,15 +8,16 @@ public protocol SampleSource: Sendable {
     func copySamples(_ indices: UnsafeBufferPointer<Int32>, inputs: UnsafeMutablePointer<Float>, labels: UnsafeMutablePointer<Int32>)
 }
 
-/// Data-parallel training on a ``WorkerPool``: every step, workers gather and
-/// run their shards of the batch on their own scratch memory, then together
-/// sum the shard gradients (each worker one slice of the parameters, summing
-/// the shards in order), apply Adam to their slice of the one shared
-/// parameter buffer, and refresh their part of the transposed weights.
+/// Data-parallel training on a ``WorkerPool``: every step, workers take
+/// shards of the batch from a shared counter and run them on their own
+/// scratch memory; then each worker, for its own blocks of parameters
+/// (``UpdatePlan``), sums the shard gradients in shard order, applies Adam to
+/// that part of the one shared parameter buffer and refreshes that part of
+/// the transposed weights.
 ///
-/// One step is one `pool.run` with two barrier crossings and no locks. The
-/// result of a step depends on the batch and ``shardSize``, never on the
-/// worker count (see ``ShardPlan``).
+/// One step is one `pool.run` with one barrier crossing and no locks. Which
+/// worker runs a shard does not matter to the result: a step depends on the
+/// batch and ``shardSize``, never on the worker count (see ``ShardPlan``).
 public final class DataParallelEngine: @unchecked Sendable {
     public let pool: WorkerPool
     public let parameters: Parameters
@@ -46,6 +48,9 @@ public final class DataParallelEngine: @unchecked Sendable {
     private let shardGradientPointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
     private let shardLosses: UnsafeMutablePointer<Float>
     private let shardCorrect: UnsafeMutablePointer<Int>
+    /// The next shard to take in the current job.
+    private let nextShard = ManagedAtomic<Int>(0)
+    private let updatePlan: UpdatePlan
     /// One cache line of phase times per worker, so workers never share a line.
     private let phaseTimes: UnsafeMutablePointer<PhaseTimes>
     private static let phaseStride = (MemoryLayout<PhaseTimes>.stride + 63) / 64 * 64 / MemoryLayout<PhaseTimes>.stride
@@ -87,6 +92,7 @@ public final class DataParallelEngine: @unchecked Sendable {
         shardCorrect.initialize(repeating: 0, count: maxShards)
         phaseTimes = .allocate(capacity: pool.count * Self.phaseStride)
         phaseTimes.initialize(repeating: PhaseTimes(), count: pool.count * Self.phaseStride)
+        updatePlan = UpdatePlan(layout: layout, workers: pool.count)
         try allocateWorkerMemory()
         refreshPackedWeights()
     }
@@ -122,10 +128,22 @@ public final class DataParallelEngine: @unchecked Sendable {
     /// Rebuilds the transposed weights from the parameters; call after
     /// changing the parameters outside ``step(source:indices:)``.
     public func refreshPackedWeights() {
-        let workers = pool.count
         pool.run { [self] worker in
-            backend.packWeights(shape: shape, parameters: parameters.pointer, packed: packed.pointer, part: worker, of: workers)
+            for block in updatePlan.blocks[updatePlan.assignment[worker]] {
+                if let rows = block.packed {
+                    backend.packWeights(
+                        shape: shape, parameters: parameters.pointer, packed: packed.pointer, layer: rows.layer, units: rows.units)
+                }
+            }
         }
+    }
+
+    /// The next shard of the current job for the calling worker, or nil when
+    /// all are taken.
+    @inline(__always)
+    private func takeShard(of plan: ShardPlan) -> Int? {
+        let shard = nextShard.loadThenWrappingIncrement(ordering: .relaxed)
+        return shard < plan.shardCount ? shard : nil
     }
 
     /// One training step on the samples at `indices` (at most ``maxBatch``):
@@ -134,15 +152,14 @@ public final class DataParallelEngine: @unchecked Sendable {
     public func step(source: any SampleSource, indices: UnsafeBufferPointer<Int32>) -> Float {
         let plan = ShardPlan(batch: indices.count, shardSize: shardSize)
         precondition(plan.batch >= 1 && plan.batch <= maxBatch, "batch must be 1...maxBatch")
-        let workers = pool.count
         let adamStep = optimizer.nextStep
         let gradientScale = 1 / Float(plan.batch)
         let indices = SharedIndices(buffer: indices)
+        nextShard.store(0, ordering: .relaxed)
         pool.run { [self] worker in
             var times = phaseTimes[worker * Self.phaseStride]
-            let start = monotonicNanoseconds()
-            var clock = start
-            for shard in plan.shards(ofWorker: worker, workers: workers) {
+            var clock = monotonicNanoseconds()
+            while let shard = takeShard(of: plan) {
                 let pass = gatherShard(shard, plan: plan, source: source, indices: indices, worker: worker,
                                        gradientScale: gradientScale, withGradients: true)
                 shardLosses[shard] = backend.forward(pass)
@@ -157,23 +174,26 @@ public final class DataParallelEngine: @unchecked Sendable {
             times.barrierWait += now - clock
             clock = now
 
-            let slice = ShardPlan.slice(of: layout.count, worker: worker, workers: workers)
-            backend.sum(shardGradientPointers, count: plan.shardCount, into: gradient.pointer, range: slice)
-            now = monotonicNanoseconds()
-            times.allReduce += now - clock
-            clock = now
-            backend.adam(adamStep, parameters: parameters.pointer, gradients: gradient.pointer,
-                         firstMoment: optimizer.firstMoment.pointer, secondMoment: optimizer.secondMoment.pointer,
-                         range: slice)
-            now = monotonicNanoseconds()
-            times.optimizer += now - clock
-            clock = now
-            pool.barrier.wait()
-            now = monotonicNanoseconds()
-            times.barrierWait += now - clock
-            clock = now
-            backend.packWeights(shape: shape, parameters: parameters.pointer, packed: packed.pointer, part: worker, of: workers)
-            times.optimizer += monotonicNanoseconds() - clock
+            for block in updatePlan.blocks[updatePlan.assignment[worker]] {
+                for range in block.ranges {
+                    backend.sum(shardGradientPointers, count: plan.shardCount, into: gradient.pointer, range: range)
+                }
+                now = monotonicNanoseconds()
+                times.allReduce += now - clock
+                clock = now
+                for range in block.ranges {
+                    backend.adam(adamStep, parameters: parameters.pointer, gradients: gradient.pointer,
+                                 firstMoment: optimizer.firstMoment.pointer, secondMoment: optimizer.secondMoment.pointer,
+                                 range: range)
+                }
+                if let rows = block.packed {
+                    backend.packWeights(
+                        shape: shape, parameters: parameters.pointer, packed: packed.pointer, layer: rows.layer, units: rows.units)
+                }
+                now = monotonicNanoseconds()
+                times.optimizer += now - clock
+                clock = now
+            }
             times.steps += 1
             phaseTimes[worker * Self.phaseStride] = times
         }
@@ -190,7 +210,6 @@ public final class DataParallelEngine: @unchecked Sendable {
         var correct = 0
         var loss = 0.0
         var indices = [Int32](repeating: 0, count: maxBatch)
-        let workers = pool.count
         var first = 0
         while first < count {
             let batch = min(maxBatch, count - first)
@@ -198,8 +217,9 @@ public final class DataParallelEngine: @unchecked Sendable {
             let plan = ShardPlan(batch: batch, shardSize: shardSize)
             indices.withUnsafeBufferPointer { all in
                 let batchIndices = SharedIndices(buffer: UnsafeBufferPointer(rebasing: all[0..<batch]))
+                nextShard.store(0, ordering: .relaxed)
                 pool.run { [self] worker in
-                    for shard in plan.shards(ofWorker: worker, workers: workers) {
+                    while let shard = takeShard(of: plan) {
                         let pass = gatherShard(shard, plan: plan, source: source, indices: batchIndices, worker: worker,
                                                gradientScale: 0, withGradients: false)
                         shardLosses[shard] = backend.forward(pass)

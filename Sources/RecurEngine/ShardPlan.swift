@@ -3,9 +3,8 @@
 /// Shards are the unit of work *and* of summation: shard `k` always holds
 /// samples `k·shardSize ..< (k+1)·shardSize` of the batch, its gradient is
 /// computed alone, and shard gradients are summed in shard order. None of
-/// that depends on the number of workers, which is why training gives the
-/// same bits on 1 thread or 16. Workers get contiguous runs of shards, as
-/// even as the counts allow.
+/// that depends on the number of workers or on which worker runs a shard,
+/// which is why training gives the same bits on 1 thread or 16.
 public struct ShardPlan: Hashable, Sendable {
     public let batch: Int
     public let shardSize: Int
@@ -22,19 +21,10 @@ public struct ShardPlan: Hashable, Sendable {
         (shard * shardSize)..<min((shard + 1) * shardSize, batch)
     }
 
-    /// The shards worker `worker` of `workers` computes (empty when there are
-    /// more workers than shards).
+    /// An even split of the shards into contiguous runs, one per worker (empty
+    /// when there are more workers than shards): who first touches which
+    /// shard's memory.
     public func shards(ofWorker worker: Int, workers: Int) -> Range<Int> {
         (shardCount * worker / workers)..<(shardCount * (worker + 1) / workers)
-    }
-
-    /// The part of `0..<count` that worker `worker` of `workers` reduces and
-    /// updates: contiguous, cut on 64-byte boundaries so no two workers write
-    /// the same cache line.
-    public static func slice(of count: Int, worker: Int, workers: Int) -> Range<Int> {
-        let vectors = (count + 15) / 16
-        let lower = min(vectors * worker / workers * 16, count)
-        let upper = min(vectors * (worker + 1) / workers * 16, count)
-        return lower..<upper
     }
 }

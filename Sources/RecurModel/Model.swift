@@ -26,7 +26,10 @@ public final class Model: @unchecked Sendable {
 
     /// Rebuilds the transposed weights; call after changing the parameters.
     public func refreshPackedWeights() {
-        backend.packWeights(shape: shape, parameters: parameters.pointer, packed: packed.pointer, part: 0, of: 1)
+        for layer in 0..<shape.layers {
+            backend.packWeights(
+                shape: shape, parameters: parameters.pointer, packed: packed.pointer, layer: layer, units: 0..<shape.hidden)
+        }
     }
 
     /// Forward pass over `samples` samples (and backward when `gradients` is

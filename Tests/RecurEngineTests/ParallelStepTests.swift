@@ -95,13 +95,29 @@ func evaluationMatchesSingleThread() throws {
     #expect(abs(result.meanLoss - Double(whole.loss)) <= 1e-5)
 }
 
-@Test("Shard plans cover the batch and split parameters on cache lines")
+@Test("Shard plans cover the batch")
 func shardPlan() {
     let plan = ShardPlan(batch: 10, shardSize: 4)
     #expect(plan.shardCount == 3)
     #expect(plan.samples(of: 2) == 8..<10)
     #expect((0..<4).map { plan.shards(ofWorker: $0, workers: 4) } == [0..<0, 0..<1, 1..<2, 2..<3])
-    let slices = (0..<3).map { ShardPlan.slice(of: 100, worker: $0, workers: 3) }
-    #expect(slices.first?.lowerBound == 0 && slices.last?.upperBound == 100)
-    for (a, b) in zip(slices, slices.dropFirst()) { #expect(a.upperBound == b.lowerBound && a.upperBound % 16 == 0) }
+}
+
+@Test("Update plans cover every parameter once and every packed column once", arguments: [1, 3, 16, 40])
+func updatePlan(workers: Int) {
+    for shape in [ModelShape.mnist, ModelShape(inputSize: 5, sequenceLength: 3, hidden: 19, layers: 3, classes: 4)] {
+        let layout = ParameterLayout(shape)
+        let plan = UpdatePlan(layout: layout, workers: workers)
+        #expect(plan.assignment.count == workers)
+        #expect(plan.assignment.first?.lowerBound == 0 && plan.assignment.last?.upperBound == plan.blocks.count)
+        for (a, b) in zip(plan.assignment, plan.assignment.dropFirst()) { #expect(a.upperBound == b.lowerBound) }
+        var covered = [Int](repeating: 0, count: layout.count)
+        for block in plan.blocks { for range in block.ranges { for i in range { covered[i] += 1 } } }
+        for slot in layout.slots { #expect(covered[slot.range].allSatisfy { $0 == 1 }, "\(slot.name)") }
+        #expect(covered.reduce(0, +) == layout.parameterCount)
+        for layer in 0..<shape.layers {
+            let units = plan.blocks.compactMap { $0.packed }.filter { $0.layer == layer }.flatMap { Array($0.units) }
+            #expect(units == Array(0..<shape.hidden))
+        }
+    }
 }

@@ -9,9 +9,9 @@ public struct Backend: ComputeBackend {
 
     public func packWeights(
         shape: ModelShape, parameters: UnsafePointer<Float>, packed: UnsafeMutablePointer<Float>,
-        part: Int, of parts: Int
+        layer: Int, units: Range<Int>
     ) {
-        packTransposedWeights(shape: shape, parameters: parameters, packed: packed, part: part, of: parts)
+        packTransposedWeights(shape: shape, parameters: parameters, packed: packed, layer: layer, units: units)
     }
 
     public func forward(_ pass: ShardPass) -> Float {

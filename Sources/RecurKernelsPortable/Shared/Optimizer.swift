@@ -86,35 +86,28 @@ func adamUpdate(
     }
 }
 
-/// Writes part `part` of `parts` of the packed weights: `W_ihᵀ`, `W_hhᵀ` and
-/// `b_ih + b_hh` of every layer (``PackedLayout``). Parts split the rows of the
-/// transposed matrices.
+/// Writes the packed copy of output units `units` of RNN layer `layer`:
+/// columns `units` of `W_ihᵀ` and `W_hhᵀ`, and `b_ih + b_hh` for those units
+/// (``PackedLayout``). Callers that split the units into runs of 16 write
+/// whole cache lines of the transposes, so workers never share a line.
 func packTransposedWeights(
     shape: ModelShape, parameters: UnsafePointer<Float>, packed: UnsafeMutablePointer<Float>,
-    part: Int, of parts: Int
+    layer: Int, units: Range<Int>
 ) {
     let layout = ParameterLayout(shape)
-    let packedLayout = PackedLayout(shape)
+    let target = PackedLayout(shape).layers[layer]
     let hidden = shape.hidden
-    func rows(_ total: Int) -> Range<Int> {
-        (total * part / parts)..<(total * (part + 1) / parts)
-    }
-    for layer in 0..<shape.layers {
-        let target = packedLayout.layers[layer]
-        let input = shape.layerInputSize(layer)
-        // Wᵀ[k][j] = W[j][k]: row k of the transpose gathers column k of W.
-        let ih = parameters + layout.inputWeight(layer: layer).offset
-        for k in rows(input) {
-            let row = packed + target.inputWeightT + k * hidden
-            for j in 0..<hidden { row[j] = ih[j * input + k] }
+    let input = shape.layerInputSize(layer)
+    // Wᵀ[k][j] = W[j][k]: row j of W scatters into column j of the transpose.
+    func transpose(_ source: UnsafePointer<Float>, columns: Int, into destination: UnsafeMutablePointer<Float>) {
+        for j in units {
+            let row = source + j * columns
+            for k in 0..<columns { destination[k * hidden + j] = row[k] }
         }
-        let hh = parameters + layout.recurrentWeight(layer: layer).offset
-        for k in rows(hidden) {
-            let row = packed + target.recurrentWeightT + k * hidden
-            for j in 0..<hidden { row[j] = hh[j * hidden + k] }
-        }
-        let biasIH = parameters + layout.inputBias(layer: layer).offset
-        let biasHH = parameters + layout.recurrentBias(layer: layer).offset
-        for j in rows(hidden) { packed[target.bias + j] = biasIH[j] + biasHH[j] }
     }
+    transpose(parameters + layout.inputWeight(layer: layer).offset, columns: input, into: packed + target.inputWeightT)
+    transpose(parameters + layout.recurrentWeight(layer: layer).offset, columns: hidden, into: packed + target.recurrentWeightT)
+    let biasIH = parameters + layout.inputBias(layer: layer).offset
+    let biasHH = parameters + layout.recurrentBias(layer: layer).offset
+    for j in units { packed[target.bias + j] = biasIH[j] + biasHH[j] }
 }
