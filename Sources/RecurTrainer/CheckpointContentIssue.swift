@@ -6,7 +6,7 @@ import RecurSafetensors
 /// as reasons of their own.
 enum CheckpointContentIssue: Error, Equatable {
     case missingTensor(String)
-    case wrongDType(tensor: String, dtype: DType)
+    case wrongDType(tensor: String, dtype: DType, expected: DType)
     case wrongShape(tensor: String, shape: [Int], expected: [Int])
     case missingMetadata(String)
     case invalidMetadata(key: String, value: String, expected: String)
@@ -55,8 +55,8 @@ extension CheckpointContentIssue: CustomStringConvertible {
         switch self {
         case .missingTensor(let name):
             "missing tensor '\(name)'"
-        case .wrongDType(let name, let dtype):
-            "tensor '\(name)' is \(dtype), expected F32"
+        case .wrongDType(let name, let dtype, let expected):
+            "tensor '\(name)' is \(dtype), expected \(expected)"
         case .wrongShape(let name, let shape, let expected):
             "tensor '\(name)' has shape \(shape) but the model needs \(expected)"
         case .missingMetadata(let key):

@@ -51,7 +51,7 @@ public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertib
         let reason: Reason =
             switch issue {
             case .missingTensor(let name): .missingTensor(name)
-            case .wrongDType(let name, let dtype): .wrongDType(tensor: name, dtype: dtype)
+            case .wrongDType(let name, let dtype, _): .wrongDType(tensor: name, dtype: dtype)
             case .wrongShape(let name, let shape, let expected): .wrongShape(tensor: name, shape: shape, expected: expected)
             case .missingMetadata(let key): .missingMetadata(key)
             case .invalidMetadata(let key, let value, let expected): .invalidMetadata(key: key, value: value, expected: expected)
@@ -78,7 +78,8 @@ public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertib
         case .unsupportedVersion(let version):
             "recur-checkpoint format_version '\(version)' is not supported (this build reads version \(Checkpoint.formatVersion))"
         case .missingTensor(let name): CheckpointContentIssue.missingTensor(name).description
-        case .wrongDType(let name, let dtype): CheckpointContentIssue.wrongDType(tensor: name, dtype: dtype).description
+        case .wrongDType(let name, let dtype):
+            CheckpointContentIssue.wrongDType(tensor: name, dtype: dtype, expected: .F32).description
         case .wrongShape(let name, let shape, let expected):
             CheckpointContentIssue.wrongShape(tensor: name, shape: shape, expected: expected).description
         case .missingMetadata(let key): CheckpointContentIssue.missingMetadata(key).description

@@ -71,14 +71,30 @@ extension SafetensorsFile {
 
     /// The values of the `F32` tensor `name`, which must have `shape`.
     func checkedFloats(_ name: String, shape: [Int]) throws(CheckpointContentIssue) -> [Float] {
-        guard let tensor = tensors[name] else { throw .missingTensor(name) }
-        guard tensor.dtype == .F32 else { throw .wrongDType(tensor: name, dtype: tensor.dtype) }
-        guard tensor.shape == shape else { throw .wrongShape(tensor: name, shape: tensor.shape, expected: shape) }
-        do {
+        let tensor = try checkedTensor(name, dtype: .F32, shape: shape)
+        do throws(TensorError) {
             return try tensor.floats()
         } catch {
-            throw .wrongDType(tensor: name, dtype: tensor.dtype)
+            throw .wrongDType(tensor: name, dtype: tensor.dtype, expected: .F32)
         }
+    }
+
+    /// The values of the `I64` tensor `name`, which must have `shape`.
+    func checkedInt64s(_ name: String, shape: [Int]) throws(CheckpointContentIssue) -> [Int64] {
+        let tensor = try checkedTensor(name, dtype: .I64, shape: shape)
+        do throws(TensorError) {
+            return try tensor.int64s()
+        } catch {
+            throw .wrongDType(tensor: name, dtype: tensor.dtype, expected: .I64)
+        }
+    }
+
+    /// The tensor `name`, which must have `dtype` and `shape`.
+    func checkedTensor(_ name: String, dtype: DType, shape: [Int]) throws(CheckpointContentIssue) -> Tensor {
+        guard let tensor = tensors[name] else { throw .missingTensor(name) }
+        guard tensor.dtype == dtype else { throw .wrongDType(tensor: name, dtype: tensor.dtype, expected: dtype) }
+        guard tensor.shape == shape else { throw .wrongShape(tensor: name, shape: tensor.shape, expected: shape) }
+        return tensor
     }
 
     /// Copies the tensors `prefix + slot.name` of every slot of `layout` into
