@@ -27,8 +27,6 @@ public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertib
         case cannotInferShape(String)
         /// The metadata's shape differs from the one the tensors have.
         case metadataContradictsTensors(key: String, metadata: Int, tensors: Int)
-        /// The metadata's shape needs more parameters than the file holds values.
-        case tooFewValues(shape: ModelShape, available: Int)
         /// Some tensors of the optimizer state are there but not all.
         case optimizerIncomplete(missing: String)
         /// The optimizer state handed to ``Checkpoint/save(parameters:optimizer:training:to:)``
@@ -58,7 +56,6 @@ public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertib
             case .cannotInferShape(let problem): .cannotInferShape(problem)
             case .metadataContradictsTensors(let key, let metadata, let tensors):
                 .metadataContradictsTensors(key: key, metadata: metadata, tensors: tensors)
-            case .tooFewValues(let shape, let available): .tooFewValues(shape: shape, available: available)
             }
         self.init(path: path, reason: reason)
     }
@@ -88,8 +85,6 @@ public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertib
         case .cannotInferShape(let problem): CheckpointContentIssue.cannotInferShape(problem).description
         case .metadataContradictsTensors(let key, let metadata, let tensors):
             CheckpointContentIssue.metadataContradictsTensors(key: key, metadata: metadata, tensors: tensors).description
-        case .tooFewValues(let shape, let available):
-            CheckpointContentIssue.tooFewValues(shape: shape, available: available).description
         case .optimizerIncomplete(let missing):
             "optimizer state incomplete: \(missing) (resuming needs every optimizer.exp_avg.* and optimizer.exp_avg_sq.* tensor and the optimizer.* metadata)"
         case .optimizerLayoutMismatch(let parameters, let optimizer):

@@ -8,20 +8,40 @@ extension SafetensorsFile {
     /// The model's shape: from the metadata keys `hidden`, `layers`,
     /// `input_size`, `seq_len` and `classes` when any of them is present (or
     /// `metadataRequired`), else inferred from the tensors (see
-    /// ``inferredModelShape()``). A shape read from the metadata is checked
-    /// against the tensors: it must agree with the inferred shape when one can
-    /// be inferred, and must not need more parameters than the file holds, so
-    /// a hostile header cannot make the caller allocate absurd amounts.
+    /// ``inferredModelShape()``). A shape read from the metadata must agree
+    /// with the inferred one when one can be inferred.
+    ///
+    /// Either way every parameter tensor of the shape is then checked to be
+    /// in the file, `F32`, with the right shape, before anything is
+    /// allocated for it: a hostile header cannot make the caller allocate
+    /// more than the file holds.
     func modelShape(metadataRequired: Bool) throws(CheckpointContentIssue) -> ModelShape {
         let keys = ModelShape().metadataFields.map(\.key)
         let shape =
             metadataRequired || keys.contains(where: { metadata[$0] != nil })
             ? try shapeFromMetadata() : try inferredModelShape()
-        let available = names.reduce(0) { $0 + (tensors[$1]?.elementCount ?? 0) }
-        guard let needed = shape.checkedParameterCount, needed <= available else {
-            throw .tooFewValues(shape: shape, available: available)
-        }
+        try checkParameterTensors(of: shape)
         return shape
+    }
+
+    /// Checks the tensors of every parameter of `shape`, in state-dict order,
+    /// with the names and shapes of ``ParameterLayout``. Stops at the first
+    /// problem, so a huge layer count costs no more than the file's tensors.
+    private func checkParameterTensors(of shape: ModelShape) throws(CheckpointContentIssue) {
+        for layer in 0..<shape.layers {
+            let hidden = shape.hidden
+            _ = try checkedTensor("rnn.weight_ih_l\(layer)", dtype: .F32, shape: [hidden, shape.layerInputSize(layer)])
+            _ = try checkedTensor("rnn.weight_hh_l\(layer)", dtype: .F32, shape: [hidden, hidden])
+            _ = try checkedTensor("rnn.bias_ih_l\(layer)", dtype: .F32, shape: [hidden])
+            _ = try checkedTensor("rnn.bias_hh_l\(layer)", dtype: .F32, shape: [hidden])
+        }
+        _ = try checkedTensor("fc.bias", dtype: .F32, shape: [shape.classes])
+        let (columns, overflow) = shape.sequenceLength.multipliedReportingOverflow(by: shape.hidden)
+        guard !overflow else {
+            throw .invalidMetadata(
+                key: "seq_len", value: "\(shape.sequenceLength)", expected: "a length whose product with hidden fits 64 bits")
+        }
+        _ = try checkedTensor("fc.weight", dtype: .F32, shape: [shape.classes, columns])
     }
 
     private func shapeFromMetadata() throws(CheckpointContentIssue) -> ModelShape {

@@ -25,8 +25,6 @@ public struct VerificationError: Error, Equatable, Sendable, CustomStringConvert
         case cannotInferShape(String)
         /// The metadata's shape differs from the one the tensors have.
         case metadataContradictsTensors(key: String, metadata: Int, tensors: Int)
-        /// The metadata's shape needs more parameters than the file holds values.
-        case tooFewValues(shape: ModelShape, available: Int)
         /// A class label is not in `0..<classes`.
         case labelOutOfRange(index: Int, label: Int64, classes: Int)
     }
@@ -51,7 +49,6 @@ public struct VerificationError: Error, Equatable, Sendable, CustomStringConvert
             case .cannotInferShape(let problem): .cannotInferShape(problem)
             case .metadataContradictsTensors(let key, let metadata, let tensors):
                 .metadataContradictsTensors(key: key, metadata: metadata, tensors: tensors)
-            case .tooFewValues(let shape, let available): .tooFewValues(shape: shape, available: available)
             }
         self.init(path: path, reason: reason)
     }
@@ -79,8 +76,6 @@ public struct VerificationError: Error, Equatable, Sendable, CustomStringConvert
         case .cannotInferShape(let problem): CheckpointContentIssue.cannotInferShape(problem).description
         case .metadataContradictsTensors(let key, let metadata, let tensors):
             CheckpointContentIssue.metadataContradictsTensors(key: key, metadata: metadata, tensors: tensors).description
-        case .tooFewValues(let shape, let available):
-            CheckpointContentIssue.tooFewValues(shape: shape, available: available).description
         case .labelOutOfRange(let index, let label, let classes):
             "target[\(index)] is \(label), outside the \(classes) classes 0..<\(classes)"
         }
