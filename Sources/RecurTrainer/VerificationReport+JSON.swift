@@ -2,7 +2,8 @@ extension VerificationReport {
     /// The report as JSON, keys in a fixed order:
     /// `{"reference", "shape": {"hidden", "layers", "input_size", "seq_len",
     /// "classes"}, "batch", "adam_steps", "tolerance", "passed", "tensors":
-    /// [{"name", "elements", "max_relative_error", "passed"}, ...]}`.
+    /// [{"name", "elements", "relative_error", "norm", "passed"}, ...]}`,
+    /// with `norm` either `"max"` or `"l2"`.
     /// Errors are numbers in Swift's shortest round-tripping form; an
     /// infinite error (NaN or size mismatch) is `null`.
     public func json() -> String {
@@ -10,7 +11,8 @@ extension VerificationReport {
         let shapeFields = shape.metadataFields.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ")
         let tensors = rows.map { row in
             "    {\"name\": \(Self.jsonString(row.name)), \"elements\": \(row.elements), "
-                + "\"max_relative_error\": \(number(row.maxRelativeError)), \"passed\": \(row.passed)}"
+                + "\"relative_error\": \(number(row.relativeError)), \"norm\": \"\(row.norm.rawValue)\", "
+                + "\"passed\": \(row.passed)}"
         }
         return """
             {

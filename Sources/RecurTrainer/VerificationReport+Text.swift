@@ -4,16 +4,18 @@ extension VerificationReport {
     /// `FAILED: 1 of 22 tensors over 1.00e-04: grad.fc.weight`.
     ///
     /// Errors are written in scientific notation with three significant
-    /// digits (`inf` for a NaN or a size mismatch).
+    /// digits (`inf` for a NaN or a size mismatch), with the norm they are
+    /// measured in (`max` or `l2`).
     public func table() -> String {
         var table = TextTable(columns: [
             .init(header: "tensor", alignment: .left),
             .init(header: "elements", alignment: .right),
-            .init(header: "max rel. error", alignment: .right),
+            .init(header: "rel. error", alignment: .right),
+            .init(header: "norm", alignment: .left),
             .init(header: "result", alignment: .left),
         ])
         table.rows = rows.map { row in
-            [row.name, "\(row.elements)", Self.scientific(row.maxRelativeError), row.passed ? "ok" : "FAIL"]
+            [row.name, "\(row.elements)", Self.scientific(row.relativeError), row.norm.rawValue, row.passed ? "ok" : "FAIL"]
         }
         let heading =
             "\(reference): \(shape.summary), batch \(batchSize), \(adamSteps) Adam step\(adamSteps == 1 ? "" : "s")\n"

@@ -2,6 +2,14 @@ import RecurCore
 
 /// The outcome of a ``Verification``: one row per compared tensor.
 public struct VerificationReport: Hashable, Sendable {
+    /// The norm a tensor's error is measured in (see ``Verification``).
+    public enum Norm: String, Hashable, Sendable {
+        /// The largest element's magnitude: `max_i |x_i|`.
+        case maximum = "max"
+        /// The 2-norm: `sqrt(sum_i x_i^2)`.
+        case euclidean = "l2"
+    }
+
     /// One compared tensor.
     public struct Row: Hashable, Sendable {
         /// The reference file's name for the tensor (`expected.logits`,
@@ -9,23 +17,28 @@ public struct VerificationReport: Hashable, Sendable {
         public var name: String
         /// Elements in the reference tensor.
         public var elements: Int
-        /// The normwise relative error (see ``Verification``); infinite for a
-        /// NaN or a size mismatch.
-        public var maxRelativeError: Double
+        /// The normwise relative error in ``norm`` (see ``Verification``);
+        /// infinite for a NaN or a size mismatch.
+        public var relativeError: Double
+        /// The norm ``relativeError`` is measured in.
+        public var norm: Norm
         /// Whether the error is at most ``Verification/tolerance``.
         public var passed: Bool
 
-        public init(name: String, elements: Int, maxRelativeError: Double, passed: Bool) {
+        public init(name: String, elements: Int, relativeError: Double, norm: Norm, passed: Bool) {
             self.name = name
             self.elements = elements
-            self.maxRelativeError = maxRelativeError
+            self.relativeError = relativeError
+            self.norm = norm
             self.passed = passed
         }
 
-        /// The row comparing `got` with the reference `expected`.
-        init(name: String, got: [Float], expected: [Float]) {
-            let error = Verification.relativeError(got, expected)
-            self.init(name: name, elements: expected.count, maxRelativeError: error, passed: error <= Verification.tolerance)
+        /// The row comparing `got` with the reference `expected` in `norm`.
+        init(name: String, got: [Float], expected: [Float], norm: Norm = .maximum) {
+            let error = Verification.relativeError(got, expected, norm: norm)
+            self.init(
+                name: name, elements: expected.count, relativeError: error, norm: norm,
+                passed: error <= Verification.tolerance)
         }
     }
 
