@@ -50,9 +50,11 @@ public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertib
             switch issue {
             case .missingTensor(let name): .missingTensor(name)
             case .wrongDType(let name, let dtype, _): .wrongDType(tensor: name, dtype: dtype)
-            case .wrongShape(let name, let shape, let expected): .wrongShape(tensor: name, shape: shape, expected: expected)
+            case .wrongShape(let name, let shape, let expected):
+                .wrongShape(tensor: name, shape: shape, expected: expected)
             case .missingMetadata(let key): .missingMetadata(key)
-            case .invalidMetadata(let key, let value, let expected): .invalidMetadata(key: key, value: value, expected: expected)
+            case .invalidMetadata(let key, let value, let expected):
+                .invalidMetadata(key: key, value: value, expected: expected)
             case .cannotInferShape(let problem): .cannotInferShape(problem)
             case .metadataContradictsTensors(let key, let metadata, let tensors):
                 .metadataContradictsTensors(key: key, metadata: metadata, tensors: tensors)
@@ -84,7 +86,8 @@ public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertib
             CheckpointContentIssue.invalidMetadata(key: key, value: value, expected: expected).description
         case .cannotInferShape(let problem): CheckpointContentIssue.cannotInferShape(problem).description
         case .metadataContradictsTensors(let key, let metadata, let tensors):
-            CheckpointContentIssue.metadataContradictsTensors(key: key, metadata: metadata, tensors: tensors).description
+            CheckpointContentIssue.metadataContradictsTensors(key: key, metadata: metadata, tensors: tensors)
+                .description
         case .optimizerIncomplete(let missing):
             "optimizer state incomplete: \(missing) (resuming needs every optimizer.exp_avg.* and optimizer.exp_avg_sq.* tensor and the optimizer.* metadata)"
         case .optimizerLayoutMismatch(let parameters, let optimizer):

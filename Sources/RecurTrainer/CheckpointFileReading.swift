@@ -1,5 +1,4 @@
 import RecurCore
-import RecurModel
 import RecurSafetensors
 
 /// Reading a model out of a safetensors file: the shape, checked tensors and
@@ -39,7 +38,8 @@ extension SafetensorsFile {
         let (columns, overflow) = shape.sequenceLength.multipliedReportingOverflow(by: shape.hidden)
         guard !overflow else {
             throw .invalidMetadata(
-                key: "seq_len", value: "\(shape.sequenceLength)", expected: "a length whose product with hidden fits 64 bits")
+                key: "seq_len", value: "\(shape.sequenceLength)",
+                expected: "a length whose product with hidden fits 64 bits")
         }
         _ = try checkedTensor("fc.weight", dtype: .F32, shape: [shape.classes, columns])
     }
@@ -53,7 +53,8 @@ extension SafetensorsFile {
             layers: try fields.integer("layers", atLeast: 1),
             classes: try fields.integer("classes", atLeast: 2))
         if let inferred = try? inferredModelShape() {
-            for (stated, found) in zip(shape.metadataFields, inferred.metadataFields) where stated.value != found.value {
+            for (stated, found) in zip(shape.metadataFields, inferred.metadataFields) where stated.value != found.value
+            {
                 throw .metadataContradictsTensors(key: stated.key, metadata: stated.value, tensors: found.value)
             }
         }
@@ -69,7 +70,8 @@ extension SafetensorsFile {
         func dimensions(_ name: String, rank: Int) throws(CheckpointContentIssue) -> [Int] {
             guard let tensor = tensors[name] else { throw .cannotInferShape("no tensor '\(name)'") }
             guard tensor.shape.count == rank, tensor.shape.allSatisfy({ $0 > 0 }) else {
-                throw .cannotInferShape("tensor '\(name)' has shape \(tensor.shape), expected \(rank) positive dimensions")
+                throw .cannotInferShape(
+                    "tensor '\(name)' has shape \(tensor.shape), expected \(rank) positive dimensions")
             }
             return tensor.shape
         }

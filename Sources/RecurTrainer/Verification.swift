@@ -67,7 +67,8 @@ public enum Verification {
         (optimizer.beta1, optimizer.beta2, optimizer.epsilon) = (reference.beta1, reference.beta2, reference.epsilon)
         var losses: [Float] = []
         for _ in 0..<reference.adamSteps {
-            losses.append(try trained.trainingStep(inputs: reference.inputs, labels: reference.labels, optimizer: optimizer))
+            losses.append(
+                try trained.trainingStep(inputs: reference.inputs, labels: reference.labels, optimizer: optimizer))
         }
         for (slot, expected) in zip(layout.slots, reference.expectedParametersAfterAdam) {
             compare("adam." + slot.name, values(trained.parameters.storage, slot), expected, norm: .euclidean)
@@ -81,7 +82,9 @@ public enum Verification {
 
     /// The normwise relative error of `got` against `expected` in `norm`
     /// (see ``Verification``): infinite for a NaN or a size mismatch.
-    public static func relativeError(_ got: [Float], _ expected: [Float], norm: VerificationReport.Norm = .maximum) -> Double {
+    public static func relativeError(_ got: [Float], _ expected: [Float], norm: VerificationReport.Norm = .maximum)
+        -> Double
+    {
         guard got.count == expected.count else { return .infinity }
         var difference = 0.0
         var scale = 0.0

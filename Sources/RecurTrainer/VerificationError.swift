@@ -42,10 +42,13 @@ public struct VerificationError: Error, Equatable, Sendable, CustomStringConvert
         let reason: Reason =
             switch issue {
             case .missingTensor(let name): .missingTensor(name)
-            case .wrongDType(let name, let dtype, let expected): .wrongDType(tensor: name, dtype: dtype, expected: expected)
-            case .wrongShape(let name, let shape, let expected): .wrongShape(tensor: name, shape: shape, expected: expected)
+            case .wrongDType(let name, let dtype, let expected):
+                .wrongDType(tensor: name, dtype: dtype, expected: expected)
+            case .wrongShape(let name, let shape, let expected):
+                .wrongShape(tensor: name, shape: shape, expected: expected)
             case .missingMetadata(let key): .missingMetadata(key)
-            case .invalidMetadata(let key, let value, let expected): .invalidMetadata(key: key, value: value, expected: expected)
+            case .invalidMetadata(let key, let value, let expected):
+                .invalidMetadata(key: key, value: value, expected: expected)
             case .cannotInferShape(let problem): .cannotInferShape(problem)
             case .metadataContradictsTensors(let key, let metadata, let tensors):
                 .metadataContradictsTensors(key: key, metadata: metadata, tensors: tensors)
@@ -75,7 +78,8 @@ public struct VerificationError: Error, Equatable, Sendable, CustomStringConvert
             CheckpointContentIssue.invalidMetadata(key: key, value: value, expected: expected).description
         case .cannotInferShape(let problem): CheckpointContentIssue.cannotInferShape(problem).description
         case .metadataContradictsTensors(let key, let metadata, let tensors):
-            CheckpointContentIssue.metadataContradictsTensors(key: key, metadata: metadata, tensors: tensors).description
+            CheckpointContentIssue.metadataContradictsTensors(key: key, metadata: metadata, tensors: tensors)
+                .description
         case .labelOutOfRange(let index, let label, let classes):
             "target[\(index)] is \(label), outside the \(classes) classes 0..<\(classes)"
         }

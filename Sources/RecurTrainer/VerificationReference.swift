@@ -74,7 +74,8 @@ public struct VerificationReference: Sendable {
         var labels: [Int32] = []
         for (index, target) in targets.enumerated() {
             guard target >= 0, target < shape.classes, let label = Int32(exactly: target) else {
-                throw VerificationError(path: path, reason: .labelOutOfRange(index: index, label: target, classes: shape.classes))
+                throw VerificationError(
+                    path: path, reason: .labelOutOfRange(index: index, label: target, classes: shape.classes))
             }
             labels.append(label)
         }
@@ -86,7 +87,8 @@ public struct VerificationReference: Sendable {
     }
 
     /// Reads everything but the labels, which the caller has checked.
-    private init(path: String, file: SafetensorsFile, shape: ModelShape, labels: [Int32]) throws(CheckpointContentIssue) {
+    private init(path: String, file: SafetensorsFile, shape: ModelShape, labels: [Int32]) throws(CheckpointContentIssue)
+    {
         let fields = MetadataFields(file.metadata)
         let batch = labels.count
         let parameters = Parameters(shape: shape)

@@ -15,7 +15,10 @@ extension VerificationReport {
             .init(header: "result", alignment: .left),
         ])
         table.rows = rows.map { row in
-            [row.name, "\(row.elements)", Self.scientific(row.relativeError), row.norm.rawValue, row.passed ? "ok" : "FAIL"]
+            [
+                row.name, "\(row.elements)", Self.scientific(row.relativeError), row.norm.rawValue,
+                row.passed ? "ok" : "FAIL",
+            ]
         }
         let heading =
             "\(reference): \(shape.summary), batch \(batchSize), \(adamSteps) Adam step\(adamSteps == 1 ? "" : "s")\n"

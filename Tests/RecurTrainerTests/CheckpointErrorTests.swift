@@ -63,7 +63,9 @@ import Testing
         #expect(error.reason == .invalidMetadata(key: "layers", value: "two", expected: "an integer of at least 1"))
         #expect(error.description == "\(path): metadata 'layers' is 'two', expected an integer of at least 1")
 
-        let missing = try CheckpointSamples.editedCheckpoint(in: directory) { $0.metadata.removeValue(forKey: "seq_len") }
+        let missing = try CheckpointSamples.editedCheckpoint(in: directory) {
+            $0.metadata.removeValue(forKey: "seq_len")
+        }
         #expect(CheckpointSamples.loadFailure(missing)?.reason == .missingMetadata("seq_len"))
     }
 
@@ -74,7 +76,8 @@ import Testing
             $0.metadata["training.lr"] = "nan"
         }
         let error = try #require(CheckpointSamples.loadFailure(path))
-        #expect(error.reason == .invalidMetadata(key: "training.lr", value: "nan", expected: "a number of at least 0.0"))
+        #expect(
+            error.reason == .invalidMetadata(key: "training.lr", value: "nan", expected: "a number of at least 0.0"))
     }
 
     @Test func unsupportedFormatVersion() throws {
@@ -89,17 +92,23 @@ import Testing
         let directory = try TemporaryDirectory()
         let parameters = CheckpointSamples.parameters()
         let optimizer = CheckpointSamples.optimizer(for: parameters)
-        let missingTensor = try CheckpointSamples.editedCheckpoint(in: directory, parameters: parameters, optimizer: optimizer) {
+        let missingTensor = try CheckpointSamples.editedCheckpoint(
+            in: directory, parameters: parameters, optimizer: optimizer
+        ) {
             $0.removeTensor(named: "optimizer.exp_avg_sq.rnn.bias_ih_l1")
         }
         let error = try #require(CheckpointSamples.loadFailure(missingTensor))
         #expect(error.reason == .optimizerIncomplete(missing: "no tensor 'optimizer.exp_avg_sq.rnn.bias_ih_l1'"))
         #expect(error.description.hasPrefix("\(missingTensor): optimizer state incomplete: no tensor"))
 
-        let missingSteps = try CheckpointSamples.editedCheckpoint(in: directory, parameters: parameters, optimizer: optimizer) {
+        let missingSteps = try CheckpointSamples.editedCheckpoint(
+            in: directory, parameters: parameters, optimizer: optimizer
+        ) {
             $0.metadata.removeValue(forKey: "optimizer.steps")
         }
-        #expect(CheckpointSamples.loadFailure(missingSteps)?.reason == .optimizerIncomplete(missing: "no metadata 'optimizer.steps'"))
+        #expect(
+            CheckpointSamples.loadFailure(missingSteps)?.reason
+                == .optimizerIncomplete(missing: "no metadata 'optimizer.steps'"))
     }
 
     @Test func requestedShapeMismatchNamesTheOptionsToChange() throws {
@@ -145,9 +154,14 @@ import Testing
     @Test func notAFile() throws {
         let directory = try TemporaryDirectory()
         let missing = directory.file("absent.safetensors")
-        #expect(CheckpointSamples.loadFailure(missing)?.reason == .file(FileError(path: missing, operation: "open", code: ENOENT)))
-        #expect(CheckpointSamples.loadFailure(missing)?.description == "\(missing): open failed: No such file or directory")
-        #expect(CheckpointSamples.loadFailure(directory.path)?.reason == .file(FileError(path: directory.path, operation: "read", code: EISDIR)))
+        #expect(
+            CheckpointSamples.loadFailure(missing)?.reason
+                == .file(FileError(path: missing, operation: "open", code: ENOENT)))
+        #expect(
+            CheckpointSamples.loadFailure(missing)?.description == "\(missing): open failed: No such file or directory")
+        #expect(
+            CheckpointSamples.loadFailure(directory.path)?.reason
+                == .file(FileError(path: directory.path, operation: "read", code: EISDIR)))
     }
 
     @Test func plainStateDictWhoseShapeCannotBeInferred() throws {
@@ -164,7 +178,8 @@ import Testing
         #expect(error.reason == .cannotInferShape("fc.weight has 10 columns, not a multiple of hidden 3"))
         #expect(
             error.description
-                == "\(path): cannot infer the model shape from the tensors: fc.weight has 10 columns, not a multiple of hidden 3")
+                == "\(path): cannot infer the model shape from the tensors: fc.weight has 10 columns, not a multiple of hidden 3"
+        )
     }
 
     @Test func optimizerForAnotherShapeIsRefusedOnSave() throws {
@@ -175,7 +190,9 @@ import Testing
         let error = #expect(throws: CheckpointError.self) {
             try Checkpoint.save(parameters: parameters, optimizer: other, training: nil, to: path)
         }
-        #expect(error?.reason == .optimizerLayoutMismatch(parameters: parameters.layout.count, optimizer: other.firstMoment.count))
+        #expect(
+            error?.reason
+                == .optimizerLayoutMismatch(parameters: parameters.layout.count, optimizer: other.firstMoment.count))
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 }

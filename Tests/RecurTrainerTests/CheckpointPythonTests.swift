@@ -57,14 +57,18 @@ struct CheckpointPythonTests {
         let result = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
         let layout = parameters.layout
         #expect(result["names"] as? [String] == layout.slots.map(\.name).sorted())
-        #expect(result["shapes"] as? [String: [Int]] == Dictionary(uniqueKeysWithValues: layout.slots.map { ($0.name, $0.shape) }))
+        #expect(
+            result["shapes"] as? [String: [Int]]
+                == Dictionary(uniqueKeysWithValues: layout.slots.map { ($0.name, $0.shape) }))
         #expect(result["dtypes"] as? [String] == ["float32"])
         #expect((result["metadata"] as? [String: String])?["format"] == "recur-checkpoint")
         if CheckpointPython.hasTorch { #expect(result["torch"] as? Bool == true) }
 
         let roundTripped = try SafetensorsFile.read(path: copy)
         for slot in layout.slots {
-            #expect(try roundTripped.floats(named: slot.name, shape: slot.shape).map(\.bitPattern) == parameters.storage[slot.range].map(\.bitPattern))
+            #expect(
+                try roundTripped.floats(named: slot.name, shape: slot.shape).map(\.bitPattern)
+                    == parameters.storage[slot.range].map(\.bitPattern))
         }
         // Python's file is a plain state dict: it loads with the shape inferred from the tensors.
         #expect(try Checkpoint.load(path: copy).shape == shape)

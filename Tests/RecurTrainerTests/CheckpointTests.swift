@@ -13,16 +13,22 @@ import Testing
         let path = directory.file("run.safetensors")
         let parameters = CheckpointSamples.parameters()
         let optimizer = CheckpointSamples.optimizer(for: parameters)
-        try Checkpoint.save(parameters: parameters, optimizer: optimizer, training: CheckpointSamples.training, to: path)
+        try Checkpoint.save(
+            parameters: parameters, optimizer: optimizer, training: CheckpointSamples.training, to: path)
 
         let loaded = try Checkpoint.load(path: path)
         let layout = parameters.layout
         #expect(loaded.path == path)
         #expect(loaded.shape == CheckpointSamples.shape)
-        #expect(CheckpointSamples.bits(loaded.parameters.storage, layout) == CheckpointSamples.bits(parameters.storage, layout))
+        #expect(
+            CheckpointSamples.bits(loaded.parameters.storage, layout)
+                == CheckpointSamples.bits(parameters.storage, layout))
         let state = try #require(loaded.optimizer)
-        #expect(CheckpointSamples.bits(state.firstMoment, layout) == CheckpointSamples.bits(optimizer.firstMoment, layout))
-        #expect(CheckpointSamples.bits(state.secondMoment, layout) == CheckpointSamples.bits(optimizer.secondMoment, layout))
+        #expect(
+            CheckpointSamples.bits(state.firstMoment, layout) == CheckpointSamples.bits(optimizer.firstMoment, layout))
+        #expect(
+            CheckpointSamples.bits(state.secondMoment, layout) == CheckpointSamples.bits(optimizer.secondMoment, layout)
+        )
         #expect(state.steps == 1234)
         #expect(state.learningRate == 3e-4)
         #expect(state.beta1 == 0.85 && state.beta2 == 0.995 && state.epsilon == 1e-7)
@@ -104,7 +110,8 @@ import Testing
             training: CheckpointSamples.training, to: path)
         let file = try SafetensorsFile.read(path: path)
         let names = parameters.layout.slots.map(\.name)
-        #expect(file.names == names + names.map { "optimizer.exp_avg." + $0 } + names.map { "optimizer.exp_avg_sq." + $0 })
+        #expect(
+            file.names == names + names.map { "optimizer.exp_avg." + $0 } + names.map { "optimizer.exp_avg_sq." + $0 })
         #expect(file.metadata["optimizer.steps"] == "1234")
         #expect(file.metadata["optimizer.betas"] == "0.85,0.995")
         #expect(file.metadata["training.seed"] == "\(UInt64(0xDEAD_BEEF_CAFE_F00D))")
@@ -125,7 +132,9 @@ import Testing
 
         let loaded = try Checkpoint.load(path: path)
         #expect(loaded.shape == shape)
-        #expect(CheckpointSamples.bits(loaded.parameters.storage, parameters.layout) == CheckpointSamples.bits(parameters.storage, parameters.layout))
+        #expect(
+            CheckpointSamples.bits(loaded.parameters.storage, parameters.layout)
+                == CheckpointSamples.bits(parameters.storage, parameters.layout))
         #expect(loaded.optimizer == nil)
         #expect(loaded.training == nil)
         try loaded.requireShape(shape)
@@ -141,7 +150,8 @@ import Testing
         try FileManager.default.moveItem(atPath: directory.file("old"), toPath: path)
 
         let error = #expect(throws: CheckpointError.self) {
-            try Checkpoint.save(parameters: CheckpointSamples.parameters(seed: 2), optimizer: nil, training: nil, to: path)
+            try Checkpoint.save(
+                parameters: CheckpointSamples.parameters(seed: 2), optimizer: nil, training: nil, to: path)
         }
         guard case .file(let fileError) = error?.reason else {
             Issue.record("expected a file error, got \(String(describing: error))")
@@ -150,7 +160,12 @@ import Testing
         #expect(fileError.code == ENAMETOOLONG)
         #expect(error?.description.hasPrefix(path + ": ") == true)
         let loaded = try Checkpoint.load(path: path)
-        #expect(CheckpointSamples.bits(loaded.parameters.storage, old.layout) == CheckpointSamples.bits(old.storage, old.layout))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == [(path as NSString).lastPathComponent])
+        #expect(
+            CheckpointSamples.bits(loaded.parameters.storage, old.layout)
+                == CheckpointSamples.bits(old.storage, old.layout))
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: directory.path) == [
+                (path as NSString).lastPathComponent
+            ])
     }
 }

@@ -37,7 +37,10 @@ import Testing
 
     @Test func tableIsAligned() {
         let lines = Self.report.table().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines[0] == "fixtures/\"odd\"\\name.safetensors: hidden 32, layers 2, input size 28, sequence length 28, classes 10, batch 8, 1 Adam step")
+        #expect(
+            lines[0]
+                == "fixtures/\"odd\"\\name.safetensors: hidden 32, layers 2, input size 28, sequence length 28, classes 10, batch 8, 1 Adam step"
+        )
         #expect(lines[1] == "tensor           elements  rel. error  norm  result")
         #expect(lines[2] == "---------------  --------  ----------  ----  ------")
         #expect(lines[3] == "expected.logits         3    3.34e-06  max   ok")
@@ -66,9 +69,13 @@ import Testing
         #expect(object["batch"] as? Int == 8)
         #expect(object["adam_steps"] as? Int == 1)
         #expect(object["tolerance"] as? Double == 1e-4)
-        #expect(object["shape"] as? [String: Int] == ["hidden": 32, "layers": 2, "input_size": 28, "seq_len": 28, "classes": 10])
+        #expect(
+            object["shape"] as? [String: Int] == [
+                "hidden": 32, "layers": 2, "input_size": 28, "seq_len": 28, "classes": 10,
+            ])
         let tensors = try #require(object["tensors"] as? [[String: Any]])
-        #expect(tensors.map { $0["name"] as? String } == ["expected.logits", "grad.fc.bias", "adam.losses", "adam.fc.bias"])
+        #expect(
+            tensors.map { $0["name"] as? String } == ["expected.logits", "grad.fc.bias", "adam.losses", "adam.fc.bias"])
         #expect(tensors.map { $0["norm"] as? String } == ["max", "max", "max", "l2"])
         #expect(tensors[0]["relative_error"] as? Double == Self.report.rows[0].relativeError)
         #expect(tensors[1]["relative_error"] is NSNull)

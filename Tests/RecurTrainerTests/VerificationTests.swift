@@ -25,10 +25,14 @@ import Testing
         let report = Verification.run(reference)
         #expect(report.passed, "\(report.table())")
         let names = reference.parameters.layout.slots.map(\.name)
-        #expect(report.rows.map(\.name) == ["expected.logits", "expected.loss"] + names.map { "grad." + $0 } + names.map { "adam." + $0 } + ["adam.losses"])
+        #expect(
+            report.rows.map(\.name) == ["expected.logits", "expected.loss"] + names.map { "grad." + $0 }
+                + names.map { "adam." + $0 } + ["adam.losses"])
         #expect(report.rows.allSatisfy { $0.relativeError < 1e-5 }, "\(report.table())")
         #expect(report.rows.first?.elements == 80)
-        #expect(report.rows.map(\.norm) == [VerificationReport.Norm](repeating: .maximum, count: 12) + [VerificationReport.Norm](repeating: .euclidean, count: 10) + [.maximum])
+        #expect(
+            report.rows.map(\.norm) == [VerificationReport.Norm](repeating: .maximum, count: 12)
+                + [VerificationReport.Norm](repeating: .euclidean, count: 10) + [.maximum])
         #expect(report.table().hasSuffix("PASSED: all 23 tensors within 1.00e-04 of the reference\n"))
     }
 
@@ -70,7 +74,9 @@ import Testing
         #expect(json["passed"] as? Bool == false)
         let tensors = try #require(json["tensors"] as? [[String: Any]])
         #expect(tensors.count == 23)
-        #expect(tensors.filter { $0["passed"] as? Bool == false }.map { $0["name"] as? String } == ["grad.rnn.weight_hh_l1"])
+        #expect(
+            tensors.filter { $0["passed"] as? Bool == false }.map { $0["name"] as? String } == ["grad.rnn.weight_hh_l1"]
+        )
         #expect(json["reference"] as? String == path)
         #expect((json["shape"] as? [String: Int])?["hidden"] == 32)
     }
@@ -78,7 +84,9 @@ import Testing
     @Test(.enabled(if: small != nil)) func shapeFallsBackToTheTensors() throws {
         let directory = try TemporaryDirectory()
         let path = try Self.editedSmallFixture(in: directory) { file in
-            for key in ["hidden", "layers", "input_size", "seq_len", "classes", "batch"] { file.metadata.removeValue(forKey: key) }
+            for key in ["hidden", "layers", "input_size", "seq_len", "classes", "batch"] {
+                file.metadata.removeValue(forKey: key)
+            }
         }
         let reference = try VerificationReference(path: path)
         #expect(reference.shape == ModelShape(hidden: 32, layers: 2))
@@ -112,9 +120,14 @@ import Testing
             try failure { try $0.set(Tensor(floats: [Float](repeating: 0, count: 8)), named: "target") }
                 == .wrongDType(tensor: "target", dtype: .F32, expected: .I64))
         #expect(
-            try failure { try $0.set(Tensor(floats: [Float](repeating: 0, count: 8 * 28 * 27), shape: [8, 28, 27]), named: "input") }
+            try failure {
+                try $0.set(
+                    Tensor(floats: [Float](repeating: 0, count: 8 * 28 * 27), shape: [8, 28, 27]), named: "input")
+            }
                 == .wrongShape(tensor: "input", shape: [8, 28, 27], expected: [8, 28, 28]))
-        #expect(try failure { $0.metadata["lr"] = "fast" } == .invalidMetadata(key: "lr", value: "fast", expected: "a number of at least 0.0"))
+        #expect(
+            try failure { $0.metadata["lr"] = "fast" }
+                == .invalidMetadata(key: "lr", value: "fast", expected: "a number of at least 0.0"))
         #expect(
             try failure { $0.metadata["betas"] = "0.9;0.999" }
                 == .invalidMetadata(key: "betas", value: "0.9;0.999", expected: "two numbers separated by a comma"))
@@ -122,7 +135,9 @@ import Testing
         #expect(
             try failure { $0.metadata["adam_steps"] = "4" }
                 == .wrongShape(tensor: "adam.losses", shape: [3], expected: [4]))
-        #expect(try failure { $0.metadata["hidden"] = "64" } == .metadataContradictsTensors(key: "hidden", metadata: 64, tensors: 32))
+        #expect(
+            try failure { $0.metadata["hidden"] = "64" }
+                == .metadataContradictsTensors(key: "hidden", metadata: 64, tensors: 32))
 
         let error = VerificationError(path: "r.safetensors", reason: .labelOutOfRange(index: 3, label: 12, classes: 10))
         #expect(error.description == "r.safetensors: target[3] is 12, outside the 10 classes 0..<10")
