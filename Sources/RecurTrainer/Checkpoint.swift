@@ -73,8 +73,11 @@ public enum Checkpoint {
 
     /// Reads the checkpoint at `path`: a file written by
     /// ``save(parameters:optimizer:training:to:)``, or a plain PyTorch state
-    /// dict saved with `safetensors.torch.save_file` (shape inferred from the
-    /// tensors, see ``LoadedCheckpoint``).
+    /// dict saved with `safetensors.torch.save_file`, whose shape is inferred
+    /// from the tensors: hidden from `rnn.weight_hh_l0`, layers from how many
+    /// `rnn.weight_ih_l<k>` there are, input size from `rnn.weight_ih_l0`,
+    /// classes from `fc.bias`, and the sequence length as `fc.weight`'s
+    /// columns over hidden.
     ///
     /// The optimizer state is read when any `optimizer.*` tensor or metadata
     /// is present, and must then be complete; the training state when
@@ -99,7 +102,9 @@ public enum Checkpoint {
             guard let version = file.metadata["format_version"] else {
                 throw CheckpointError(path: path, reason: .missingMetadata("format_version"))
             }
-            guard version == formatVersion else { throw CheckpointError(path: path, reason: .unsupportedVersion(version)) }
+            guard version == formatVersion else {
+                throw CheckpointError(path: path, reason: .unsupportedVersion(version))
+            }
         }
         let parameters: Parameters
         let training: TrainingState?
@@ -122,7 +127,8 @@ public enum Checkpoint {
         from file: SafetensorsFile, layout: ParameterLayout, path: String
     ) throws(CheckpointError) -> AdamState? {
         let present =
-            file.names.contains { $0.hasPrefix("optimizer.") } || file.metadata.keys.contains { $0.hasPrefix("optimizer.") }
+            file.names.contains { $0.hasPrefix("optimizer.") }
+            || file.metadata.keys.contains { $0.hasPrefix("optimizer.") }
         guard present else { return nil }
         do throws(CheckpointContentIssue) {
             let fields = MetadataFields(file.metadata)

@@ -6,13 +6,12 @@ import RecurSafetensors
 /// as reasons of their own.
 enum CheckpointContentIssue: Error, Equatable {
     case missingTensor(String)
-    case wrongDType(tensor: String, dtype: DType)
+    case wrongDType(tensor: String, dtype: DType, expected: DType)
     case wrongShape(tensor: String, shape: [Int], expected: [Int])
     case missingMetadata(String)
     case invalidMetadata(key: String, value: String, expected: String)
     case cannotInferShape(String)
     case metadataContradictsTensors(key: String, metadata: Int, tensors: Int)
-    case tooFewValues(shape: ModelShape, available: Int)
 }
 
 extension ModelShape {
@@ -26,28 +25,6 @@ extension ModelShape {
 
     /// `hidden 256, layers 2, input size 28, sequence length 28, classes 10`.
     var summary: String { metadataFields.map { "\($0.label) \($0.value)" }.joined(separator: ", ") }
-
-    /// Number of parameters (padding excluded), or nil when it overflows `Int`;
-    /// safe on hostile dimensions, unlike building a ``ParameterLayout``.
-    var checkedParameterCount: Int? {
-        func product(_ values: Int?...) -> Int? {
-            values.reduce(1 as Int?) { result, value in
-                guard let result, let value else { return nil }
-                let (next, overflow) = result.multipliedReportingOverflow(by: value)
-                return overflow ? nil : next
-            }
-        }
-        func sum(_ values: Int?...) -> Int? {
-            values.reduce(0 as Int?) { result, value in
-                guard let result, let value else { return nil }
-                let (next, overflow) = result.addingReportingOverflow(value)
-                return overflow ? nil : next
-            }
-        }
-        let firstLayer = product(hidden, sum(inputSize, hidden, 2))
-        let laterLayers = product(layers - 1, hidden, sum(hidden, hidden, 2))
-        return sum(firstLayer, laterLayers, product(classes, sequenceLength, hidden), classes)
-    }
 }
 
 extension CheckpointContentIssue: CustomStringConvertible {
@@ -55,8 +32,8 @@ extension CheckpointContentIssue: CustomStringConvertible {
         switch self {
         case .missingTensor(let name):
             "missing tensor '\(name)'"
-        case .wrongDType(let name, let dtype):
-            "tensor '\(name)' is \(dtype), expected F32"
+        case .wrongDType(let name, let dtype, let expected):
+            "tensor '\(name)' is \(dtype), expected \(expected)"
         case .wrongShape(let name, let shape, let expected):
             "tensor '\(name)' has shape \(shape) but the model needs \(expected)"
         case .missingMetadata(let key):
@@ -67,8 +44,6 @@ extension CheckpointContentIssue: CustomStringConvertible {
             "cannot infer the model shape from the tensors: \(reason)"
         case .metadataContradictsTensors(let key, let metadata, let tensors):
             "metadata says \(key)=\(metadata) but the tensors say \(key)=\(tensors)"
-        case .tooFewValues(let shape, let available):
-            "the shape (\(shape.summary)) needs more parameters than the \(available) values in the file"
         }
     }
 }

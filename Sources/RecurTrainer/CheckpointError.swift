@@ -27,8 +27,6 @@ public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertib
         case cannotInferShape(String)
         /// The metadata's shape differs from the one the tensors have.
         case metadataContradictsTensors(key: String, metadata: Int, tensors: Int)
-        /// The metadata's shape needs more parameters than the file holds values.
-        case tooFewValues(shape: ModelShape, available: Int)
         /// Some tensors of the optimizer state are there but not all.
         case optimizerIncomplete(missing: String)
         /// The optimizer state handed to ``Checkpoint/save(parameters:optimizer:training:to:)``
@@ -51,14 +49,15 @@ public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertib
         let reason: Reason =
             switch issue {
             case .missingTensor(let name): .missingTensor(name)
-            case .wrongDType(let name, let dtype): .wrongDType(tensor: name, dtype: dtype)
-            case .wrongShape(let name, let shape, let expected): .wrongShape(tensor: name, shape: shape, expected: expected)
+            case .wrongDType(let name, let dtype, _): .wrongDType(tensor: name, dtype: dtype)
+            case .wrongShape(let name, let shape, let expected):
+                .wrongShape(tensor: name, shape: shape, expected: expected)
             case .missingMetadata(let key): .missingMetadata(key)
-            case .invalidMetadata(let key, let value, let expected): .invalidMetadata(key: key, value: value, expected: expected)
+            case .invalidMetadata(let key, let value, let expected):
+                .invalidMetadata(key: key, value: value, expected: expected)
             case .cannotInferShape(let problem): .cannotInferShape(problem)
             case .metadataContradictsTensors(let key, let metadata, let tensors):
                 .metadataContradictsTensors(key: key, metadata: metadata, tensors: tensors)
-            case .tooFewValues(let shape, let available): .tooFewValues(shape: shape, available: available)
             }
         self.init(path: path, reason: reason)
     }
@@ -78,7 +77,8 @@ public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertib
         case .unsupportedVersion(let version):
             "recur-checkpoint format_version '\(version)' is not supported (this build reads version \(Checkpoint.formatVersion))"
         case .missingTensor(let name): CheckpointContentIssue.missingTensor(name).description
-        case .wrongDType(let name, let dtype): CheckpointContentIssue.wrongDType(tensor: name, dtype: dtype).description
+        case .wrongDType(let name, let dtype):
+            CheckpointContentIssue.wrongDType(tensor: name, dtype: dtype, expected: .F32).description
         case .wrongShape(let name, let shape, let expected):
             CheckpointContentIssue.wrongShape(tensor: name, shape: shape, expected: expected).description
         case .missingMetadata(let key): CheckpointContentIssue.missingMetadata(key).description
@@ -86,9 +86,8 @@ public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertib
             CheckpointContentIssue.invalidMetadata(key: key, value: value, expected: expected).description
         case .cannotInferShape(let problem): CheckpointContentIssue.cannotInferShape(problem).description
         case .metadataContradictsTensors(let key, let metadata, let tensors):
-            CheckpointContentIssue.metadataContradictsTensors(key: key, metadata: metadata, tensors: tensors).description
-        case .tooFewValues(let shape, let available):
-            CheckpointContentIssue.tooFewValues(shape: shape, available: available).description
+            CheckpointContentIssue.metadataContradictsTensors(key: key, metadata: metadata, tensors: tensors)
+                .description
         case .optimizerIncomplete(let missing):
             "optimizer state incomplete: \(missing) (resuming needs every optimizer.exp_avg.* and optimizer.exp_avg_sq.* tensor and the optimizer.* metadata)"
         case .optimizerLayoutMismatch(let parameters, let optimizer):

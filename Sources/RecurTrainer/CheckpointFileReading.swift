@@ -1,5 +1,4 @@
 import RecurCore
-import RecurModel
 import RecurSafetensors
 
 /// Reading a model out of a safetensors file: the shape, checked tensors and
@@ -8,20 +7,41 @@ extension SafetensorsFile {
     /// The model's shape: from the metadata keys `hidden`, `layers`,
     /// `input_size`, `seq_len` and `classes` when any of them is present (or
     /// `metadataRequired`), else inferred from the tensors (see
-    /// ``inferredModelShape()``). A shape read from the metadata is checked
-    /// against the tensors: it must agree with the inferred shape when one can
-    /// be inferred, and must not need more parameters than the file holds, so
-    /// a hostile header cannot make the caller allocate absurd amounts.
+    /// ``inferredModelShape()``). A shape read from the metadata must agree
+    /// with the inferred one when one can be inferred.
+    ///
+    /// Either way every parameter tensor of the shape is then checked to be
+    /// in the file, `F32`, with the right shape, before anything is
+    /// allocated for it: a hostile header cannot make the caller allocate
+    /// more than the file holds.
     func modelShape(metadataRequired: Bool) throws(CheckpointContentIssue) -> ModelShape {
         let keys = ModelShape().metadataFields.map(\.key)
         let shape =
             metadataRequired || keys.contains(where: { metadata[$0] != nil })
             ? try shapeFromMetadata() : try inferredModelShape()
-        let available = names.reduce(0) { $0 + (tensors[$1]?.elementCount ?? 0) }
-        guard let needed = shape.checkedParameterCount, needed <= available else {
-            throw .tooFewValues(shape: shape, available: available)
-        }
+        try checkParameterTensors(of: shape)
         return shape
+    }
+
+    /// Checks the tensors of every parameter of `shape`, in state-dict order,
+    /// with the names and shapes of ``ParameterLayout``. Stops at the first
+    /// problem, so a huge layer count costs no more than the file's tensors.
+    private func checkParameterTensors(of shape: ModelShape) throws(CheckpointContentIssue) {
+        for layer in 0..<shape.layers {
+            let hidden = shape.hidden
+            _ = try checkedTensor("rnn.weight_ih_l\(layer)", dtype: .F32, shape: [hidden, shape.layerInputSize(layer)])
+            _ = try checkedTensor("rnn.weight_hh_l\(layer)", dtype: .F32, shape: [hidden, hidden])
+            _ = try checkedTensor("rnn.bias_ih_l\(layer)", dtype: .F32, shape: [hidden])
+            _ = try checkedTensor("rnn.bias_hh_l\(layer)", dtype: .F32, shape: [hidden])
+        }
+        _ = try checkedTensor("fc.bias", dtype: .F32, shape: [shape.classes])
+        let (columns, overflow) = shape.sequenceLength.multipliedReportingOverflow(by: shape.hidden)
+        guard !overflow else {
+            throw .invalidMetadata(
+                key: "seq_len", value: "\(shape.sequenceLength)",
+                expected: "a length whose product with hidden fits 64 bits")
+        }
+        _ = try checkedTensor("fc.weight", dtype: .F32, shape: [shape.classes, columns])
     }
 
     private func shapeFromMetadata() throws(CheckpointContentIssue) -> ModelShape {
@@ -33,7 +53,8 @@ extension SafetensorsFile {
             layers: try fields.integer("layers", atLeast: 1),
             classes: try fields.integer("classes", atLeast: 2))
         if let inferred = try? inferredModelShape() {
-            for (stated, found) in zip(shape.metadataFields, inferred.metadataFields) where stated.value != found.value {
+            for (stated, found) in zip(shape.metadataFields, inferred.metadataFields) where stated.value != found.value
+            {
                 throw .metadataContradictsTensors(key: stated.key, metadata: stated.value, tensors: found.value)
             }
         }
@@ -49,7 +70,8 @@ extension SafetensorsFile {
         func dimensions(_ name: String, rank: Int) throws(CheckpointContentIssue) -> [Int] {
             guard let tensor = tensors[name] else { throw .cannotInferShape("no tensor '\(name)'") }
             guard tensor.shape.count == rank, tensor.shape.allSatisfy({ $0 > 0 }) else {
-                throw .cannotInferShape("tensor '\(name)' has shape \(tensor.shape), expected \(rank) positive dimensions")
+                throw .cannotInferShape(
+                    "tensor '\(name)' has shape \(tensor.shape), expected \(rank) positive dimensions")
             }
             return tensor.shape
         }
@@ -71,14 +93,30 @@ extension SafetensorsFile {
 
     /// The values of the `F32` tensor `name`, which must have `shape`.
     func checkedFloats(_ name: String, shape: [Int]) throws(CheckpointContentIssue) -> [Float] {
-        guard let tensor = tensors[name] else { throw .missingTensor(name) }
-        guard tensor.dtype == .F32 else { throw .wrongDType(tensor: name, dtype: tensor.dtype) }
-        guard tensor.shape == shape else { throw .wrongShape(tensor: name, shape: tensor.shape, expected: shape) }
-        do {
+        let tensor = try checkedTensor(name, dtype: .F32, shape: shape)
+        do throws(TensorError) {
             return try tensor.floats()
         } catch {
-            throw .wrongDType(tensor: name, dtype: tensor.dtype)
+            throw .wrongDType(tensor: name, dtype: tensor.dtype, expected: .F32)
         }
+    }
+
+    /// The values of the `I64` tensor `name`, which must have `shape`.
+    func checkedInt64s(_ name: String, shape: [Int]) throws(CheckpointContentIssue) -> [Int64] {
+        let tensor = try checkedTensor(name, dtype: .I64, shape: shape)
+        do throws(TensorError) {
+            return try tensor.int64s()
+        } catch {
+            throw .wrongDType(tensor: name, dtype: tensor.dtype, expected: .I64)
+        }
+    }
+
+    /// The tensor `name`, which must have `dtype` and `shape`.
+    func checkedTensor(_ name: String, dtype: DType, shape: [Int]) throws(CheckpointContentIssue) -> Tensor {
+        guard let tensor = tensors[name] else { throw .missingTensor(name) }
+        guard tensor.dtype == dtype else { throw .wrongDType(tensor: name, dtype: tensor.dtype, expected: dtype) }
+        guard tensor.shape == shape else { throw .wrongShape(tensor: name, shape: tensor.shape, expected: shape) }
+        return tensor
     }
 
     /// Copies the tensors `prefix + slot.name` of every slot of `layout` into

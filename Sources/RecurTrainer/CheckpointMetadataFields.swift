@@ -66,7 +66,8 @@ struct MetadataFields {
         guard let number = Double(trimmed), number.isFinite, range.contains(number) else {
             let bounds =
                 range.upperBound == .infinity
-                ? "of at least \(format(range.lowerBound))" : "in [\(format(range.lowerBound)), \(format(range.upperBound)))"
+                ? "of at least \(format(range.lowerBound))"
+                : "in [\(format(range.lowerBound)), \(format(range.upperBound)))"
             throw .invalidMetadata(
                 key: key, value: whole ?? text,
                 expected: whole == nil ? "a number \(bounds)" : "two numbers \(bounds) separated by a comma")
