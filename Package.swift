@@ -91,6 +91,10 @@ let package = Package(
         .testTarget(name: "RecurDataTests", dependencies: ["RecurData", "CZlib", "RecurTestSupport"]),
         .testTarget(name: "RecurSafetensorsTests", dependencies: ["RecurCore", "RecurSafetensors", "RecurTestSupport"]),
         .testTarget(name: "RecurEngineTests", dependencies: ["RecurEngine", "RecurTestSupport"]),
-        .testTarget(name: "RecurTrainerTests", dependencies: ["RecurTrainer", "RecurTestSupport"]),
+        .testTarget(
+            name: "RecurTrainerTests",
+            dependencies: ["RecurTrainer", "RecurCore", "RecurModel", "RecurKernels", "RecurSafetensors", "RecurTestSupport"]),
+        // Runs the built `recur` executable: options, exit codes, files on disk.
+        .testTarget(name: "RecurCLITests", dependencies: ["RecurSafetensors", "RecurTestSupport"]),
     ]
 )
