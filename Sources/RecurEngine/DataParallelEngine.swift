@@ -150,6 +150,22 @@ public final class DataParallelEngine: @unchecked Sendable {
     /// mean cross-entropy loss, its gradient, one Adam update. Returns the
     /// batch's mean loss before the update.
     public func step(source: any SampleSource, indices: UnsafeBufferPointer<Int32>) -> Float {
+        run(source: source, indices: indices, update: true)
+    }
+
+    /// The mean loss of the samples at `indices` and its gradient, left in
+    /// ``gradient``, without updating anything; ``logits(count:)`` then
+    /// holds the batch's logits. What `recur verify` checks.
+    public func lossAndGradients(source: any SampleSource, indices: UnsafeBufferPointer<Int32>) -> Float {
+        run(source: source, indices: indices, update: false)
+    }
+
+    /// The logits of the first `count` samples of the last step's batch.
+    public func logits(count: Int) -> [Float] {
+        Array(UnsafeBufferPointer(start: shardLogits, count: min(count, maxShards * shardSize) * shape.classes))
+    }
+
+    private func run(source: any SampleSource, indices: UnsafeBufferPointer<Int32>, update: Bool) -> Float {
         let plan = ShardPlan(batch: indices.count, shardSize: shardSize)
         precondition(plan.batch >= 1 && plan.batch <= maxBatch, "batch must be 1...maxBatch")
         let adamStep = optimizer.nextStep
@@ -181,6 +197,7 @@ public final class DataParallelEngine: @unchecked Sendable {
                 now = monotonicNanoseconds()
                 times.allReduce += now - clock
                 clock = now
+                guard update else { continue }
                 for range in block.ranges {
                     backend.adam(adamStep, parameters: parameters.pointer, gradients: gradient.pointer,
                                  firstMoment: optimizer.firstMoment.pointer, secondMoment: optimizer.secondMoment.pointer,
@@ -197,7 +214,7 @@ public final class DataParallelEngine: @unchecked Sendable {
             times.steps += 1
             phaseTimes[worker * Self.phaseStride] = times
         }
-        optimizer.steps += 1
+        if update { optimizer.steps += 1 }
         var loss: Float = 0
         for shard in 0..<plan.shardCount { loss += shardLosses[shard] }
         return loss / Float(plan.batch)
@@ -246,7 +263,8 @@ public final class DataParallelEngine: @unchecked Sendable {
     }
 
     /// Copies shard `shard`'s samples into its input buffer and describes the
-    /// pass over them; logits are kept only when evaluating.
+    /// pass over them. Shard logits sit side by side, so they form the batch's
+    /// logits in order.
     private func gatherShard(
         _ shard: Int, plan: ShardPlan, source: any SampleSource, indices: SharedIndices,
         worker: Int, gradientScale: Float, withGradients: Bool
@@ -261,7 +279,7 @@ public final class DataParallelEngine: @unchecked Sendable {
             inputs: inputs, labels: labels, samples: samples.count, gradientScale: gradientScale,
             workspace: workspaces[worker]!.pointer,
             gradients: withGradients ? shardGradientPointers[shard] : nil,
-            logits: withGradients ? nil : shardLogits + shard * shardSize * shape.classes)
+            logits: shardLogits + shard * shardSize * shape.classes)
     }
 
     /// Samples of the pass whose largest logit is the label's (first maximum wins).

@@ -21,7 +21,7 @@ struct Recur: ParsableCommand {
             """,
         version: RecurBuild.version,
         subcommands: [
-            TrainCommand.self, EvalCommand.self, BenchCommand.self, TuneCommand.self,
+            TrainCommand.self, EvalCommand.self, VerifyCommand.self, BenchCommand.self, TuneCommand.self,
             TopologyCommand.self,
         ])
 

@@ -4,26 +4,13 @@ import RecurKernels
 import RecurModel
 import Testing
 
-/// Random samples held in arrays, for engine tests.
-private struct ArraySource: SampleSource {
-    let inputs: [Float]
-    let labels: [Int32]
-    let sampleSize: Int
-
-    init(shape: ModelShape, count: Int, seed: UInt64) {
-        var random = RecurRandom(seed: seed)
-        sampleSize = shape.sampleInputCount
-        inputs = (0..<(count * sampleSize)).map { _ in random.uniform(0, 1) }
-        labels = (0..<count).map { _ in Int32(random.next() % UInt64(shape.classes)) }
-    }
-
-    func copySamples(_ indices: UnsafeBufferPointer<Int32>, inputs out: UnsafeMutablePointer<Float>, labels outLabels: UnsafeMutablePointer<Int32>) {
-        for (position, index) in indices.enumerated() {
-            let sample = Int(index)
-            for k in 0..<sampleSize { out[position * sampleSize + k] = inputs[sample * sampleSize + k] }
-            outLabels[position] = labels[sample]
-        }
-    }
+/// Random samples of `shape`, for engine tests.
+private func randomSource(shape: ModelShape, count: Int, seed: UInt64) -> ArraySampleSource {
+    var random = RecurRandom(seed: seed)
+    let size = shape.sampleInputCount
+    return ArraySampleSource(
+        inputs: (0..<(count * size)).map { _ in random.uniform(0, 1) },
+        labels: (0..<count).map { _ in Int32(random.next() % UInt64(shape.classes)) }, sampleSize: size)
 }
 
 private let smallShape = ModelShape(inputSize: 5, sequenceLength: 6, hidden: 19, layers: 2, classes: 4)
@@ -40,7 +27,7 @@ private func makeEngine(threads: Int, shape: ModelShape, shardSize: Int, maxBatc
 /// Trains `steps` steps over a fixed index sequence (the last batch short)
 /// and returns the parameter bytes.
 private func train(threads: Int, steps: Int, batch: Int, shardSize: Int) throws -> [Float] {
-    let source = ArraySource(shape: smallShape, count: 97, seed: 3)
+    let source = randomSource(shape: smallShape, count: 97, seed: 3)
     let engine = try makeEngine(threads: threads, shape: smallShape, shardSize: shardSize, maxBatch: batch)
     var random = RecurRandom(seed: 11)
     for step in 0..<steps {
@@ -63,7 +50,7 @@ func sameBitsAtAnyThreadCount(batch: Int, shardSize: Int) throws {
 
 @Test("The summed shard gradients equal one pass over the whole batch")
 func shardedGradientMatchesWholeBatch() throws {
-    let source = ArraySource(shape: smallShape, count: 13, seed: 5)
+    let source = randomSource(shape: smallShape, count: 13, seed: 5)
     let engine = try makeEngine(threads: 3, shape: smallShape, shardSize: 4, maxBatch: 13)
     let reference = Model(parameters: Parameters(copying: engine.parameters), backend: Backends.best)
     let indices = (0..<13).map(Int32.init)
@@ -81,7 +68,7 @@ func shardedGradientMatchesWholeBatch() throws {
 
 @Test("Evaluation counts the samples whose top logit is the label")
 func evaluationMatchesSingleThread() throws {
-    let source = ArraySource(shape: smallShape, count: 23, seed: 9)
+    let source = randomSource(shape: smallShape, count: 23, seed: 9)
     let engine = try makeEngine(threads: 2, shape: smallShape, shardSize: 3, maxBatch: 8)
     let reference = Model(parameters: Parameters(copying: engine.parameters), backend: Backends.best)
     let whole = reference.lossAndGradients(inputs: source.inputs, labels: source.labels)
