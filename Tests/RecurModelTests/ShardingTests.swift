@@ -1,0 +1,92 @@
+import RecurCore
+import RecurModel
+import RecurTestSupport
+import Testing
+
+/// A batch run as one shard against the same batch run as several shards
+/// whose gradients (each scaled by 1/batch) are summed: the engine's
+/// data-parallel step.
+@Suite struct ShardingTests {
+    static let shape = ModelShape(inputSize: 3, sequenceLength: 5, hidden: 19, layers: 2, classes: 4)
+    static let batch = 7
+    static let shards = [0..<3, 3..<4, 4..<7]
+
+    /// Summed loss, gradients and logits of `range` of the batch as one shard.
+    static func run(_ model: Model, _ inputs: [Float], _ labels: [Int32], _ range: Range<Int>) -> (loss: Float, gradients: [Float], logits: [Float]) {
+        let layout = model.layout
+        var gradients = [Float](repeating: 0, count: layout.count)
+        var logits = [Float](repeating: 0, count: range.count * shape.classes)
+        let loss = inputs.withUnsafeBufferPointer { x in
+            labels.withUnsafeBufferPointer { y in
+                gradients.withUnsafeMutableBufferPointer { g in
+                    logits.withUnsafeMutableBufferPointer { z in
+                        model.run(
+                            inputs: x.baseAddress! + range.lowerBound * shape.sampleInputCount,
+                            labels: y.baseAddress! + range.lowerBound, samples: range.count,
+                            gradientScale: 1 / Float(batch), gradients: g.baseAddress!, logits: z.baseAddress!)
+                    }
+                }
+            }
+        }
+        return (loss, gradients, logits)
+    }
+
+    @Test(arguments: TestModels.backendNames)
+    func shardsSumToTheWholeBatch(backend: String) throws {
+        let model = try #require(TestModels.model(Self.shape, seed: 5, backend: backend))
+        let (batchInputs, labels) = TestModels.batch(Self.shape, samples: Self.batch, seed: 6)
+        let inputs = batchInputs + [Float](repeating: 0, count: ParameterLayout.alignment)
+
+        var loss: Float = 0
+        var gradients = [Float](repeating: 0, count: model.layout.count)
+        var logits: [Float] = []
+        for range in Self.shards {
+            let shard = Self.run(model, inputs, labels, range)
+            loss += shard.loss
+            for i in gradients.indices { gradients[i] += shard.gradients[i] }
+            logits += shard.logits
+        }
+        // The whole batch last, so the workspace grows after smaller shards.
+        let whole = Self.run(model, inputs, labels, 0..<Self.batch)
+
+        // Each logit is its own chain of operations: the same bits either way.
+        #expect(logits.map(\.bitPattern) == whole.logits.map(\.bitPattern))
+        #expect(abs(loss - whole.loss) <= 1e-6 * abs(whole.loss))
+        for slot in model.layout.slots {
+            let error = relativeError(Array(gradients[slot.range]), Array(whole.gradients[slot.range]))
+            #expect(error <= 1e-5, "\(backend) \(slot.name): relative error \(error)")
+        }
+        let mean = model.lossAndGradients(inputs: batchInputs, labels: labels)
+        #expect(mean.loss == whole.loss / Float(Self.batch))
+        #expect(Array(mean.gradients.buffer) == whole.gradients)
+    }
+
+    /// Gradients are overwritten, never accumulated, and the layout's padding
+    /// is left as it was.
+    @Test(arguments: TestModels.backendNames)
+    func gradientsAreOverwrittenAndPaddingKept(backend: String) throws {
+        let model = try #require(TestModels.model(Self.shape, seed: 8, backend: backend))
+        let (batchInputs, labels) = TestModels.batch(Self.shape, samples: 4, seed: 9)
+        let inputs = batchInputs + [Float](repeating: 0, count: ParameterLayout.alignment)
+        let clean = model.lossAndGradients(inputs: batchInputs, labels: labels).gradients
+        let sentinel: Float = -12345
+        var gradients = [Float](repeating: sentinel, count: model.layout.count)
+        inputs.withUnsafeBufferPointer { x in
+            labels.withUnsafeBufferPointer { y in
+                gradients.withUnsafeMutableBufferPointer { g in
+                    _ = model.run(
+                        inputs: x.baseAddress!, labels: y.baseAddress!, samples: 4, gradientScale: 1 / 4,
+                        gradients: g.baseAddress!, logits: nil)
+                }
+            }
+        }
+        var inside = Set<Int>()
+        for slot in model.layout.slots {
+            inside.formUnion(slot.range)
+            #expect(Array(gradients[slot.range]) == clean[slot.range], "\(backend) \(slot.name)")
+        }
+        let padding = gradients.indices.filter { !inside.contains($0) }
+        #expect(!padding.isEmpty)
+        #expect(padding.allSatisfy { gradients[$0] == sentinel }, "\(backend): padding written")
+    }
+}
