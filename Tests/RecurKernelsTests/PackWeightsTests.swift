@@ -2,7 +2,7 @@ import RecurCore
 import Testing
 
 /// `ComputeBackend.packWeights` (`packTransposedWeights`): transposed weights
-/// and summed biases, the same bytes however the work is split.
+/// and summed biases, the same bytes however the units are split.
 @Suite struct PackWeightsTests {
     static let shapes = [
         ModelShape(inputSize: 3, sequenceLength: 5, hidden: 7, layers: 3, classes: 4),
@@ -20,12 +20,16 @@ import Testing
         return GuardedFloats(values)
     }
 
-    /// The packed buffer after packing `parts` parts, in `order`, into sentinels.
-    static func pack(_ variant: KernelVariant, _ shape: ModelShape, _ parameters: GuardedFloats, order: [Int]) -> [Float] {
+    /// The packed buffer after packing every layer's units in `parts`
+    /// contiguous runs, last run first, into sentinels.
+    static func pack(_ variant: KernelVariant, _ shape: ModelShape, _ parameters: GuardedFloats, parts: Int) -> [Float] {
         let packed = GuardedFloats([Float](repeating: sentinel, count: PackedLayout(shape).count))
-        for part in order {
-            variant.backend.packWeights(
-                shape: shape, parameters: parameters.pointer, packed: packed.pointer, part: part, of: order.count)
+        for layer in (0..<shape.layers).reversed() {
+            for part in (0..<parts).reversed() {
+                let units = (shape.hidden * part / parts)..<(shape.hidden * (part + 1) / parts)
+                variant.backend.packWeights(
+                    shape: shape, parameters: parameters.pointer, packed: packed.pointer, layer: layer, units: units)
+            }
         }
         return packed.values
     }
@@ -34,7 +38,7 @@ import Testing
     func transposesAndSumsBiases(variant: KernelVariant, shape: ModelShape) {
         let layout = ParameterLayout(shape), packedLayout = PackedLayout(shape)
         let parameters = Self.parameters(shape)
-        let packed = Self.pack(variant, shape, parameters, order: [0])
+        let packed = Self.pack(variant, shape, parameters, parts: 1)
         var written = Set<Int>()
         let hidden = shape.hidden
         for layer in 0..<shape.layers {
@@ -60,15 +64,14 @@ import Testing
         #expect(strays.isEmpty, "\(variant): wrote padding at \(strays.prefix(5))")
     }
 
-    /// Parts 0..<p, in any order, write exactly what one part writes, for
-    /// part counts below, at and above the row counts.
+    /// Units split into p runs, packed in any order, give exactly what one
+    /// run gives, for run counts below, at and above the unit counts.
     @Test(arguments: KernelVariant.supported, shapes)
     func partsGiveTheSameBytes(variant: KernelVariant, shape: ModelShape) {
         let parameters = Self.parameters(shape)
-        let whole = Self.pack(variant, shape, parameters, order: [0]).map(\.bitPattern)
+        let whole = Self.pack(variant, shape, parameters, parts: 1).map(\.bitPattern)
         for parts in [2, 3, 4, 7, 8, 40] {
-            let order = Array((0..<parts).reversed())
-            let split = Self.pack(variant, shape, parameters, order: order).map(\.bitPattern)
+            let split = Self.pack(variant, shape, parameters, parts: parts).map(\.bitPattern)
             #expect(split == whole, "\(variant): \(shape) in \(parts) parts")
         }
     }

@@ -15,7 +15,7 @@ func sumInOrder(
     into destination: UnsafeMutablePointer<Float>, range: Range<Int>
 ) {
     guard count > 0 else {
-        destination.update(repeating: 0, count: range.count)
+        (destination + range.lowerBound).update(repeating: 0, count: range.count)
         return
     }
     var i = range.lowerBound
