@@ -44,7 +44,7 @@ import Testing
         let report = try ReportingFixtures.report()
         let records = parseCSV(report.csv())
         #expect(records.first == BenchReport.csvColumns)
-        #expect(BenchReport.csvColumns.count == 13 + 2 * 6)
+        #expect(BenchReport.csvColumns.count == 14 + 2 * 6)
         #expect(BenchReport.csvColumns.contains("barrier_wait_max_s"))
         #expect(records.count == 1 + report.results.count)
         #expect(records.dropFirst().allSatisfy { $0.count == BenchReport.csvColumns.count })
@@ -68,6 +68,7 @@ import Testing
             #expect(Double(row[try column("speedup")]) == result.speedup)
             #expect(Double(row[try column("efficiency")]) == result.efficiency)
             #expect(Double(row[try column("gflops")]) == result.gflops)
+            #expect(Double(row[try column("fma_peak_gflops")]) == result.fmaPeakGFLOPS)
             #expect(Double(row[try column("peak_share")]) == result.peakShare)
             for phase in BenchPhase.allCases {
                 #expect(Double(row[try column("\(phase.columnName)_mean_s")]) == result.phases[phase])

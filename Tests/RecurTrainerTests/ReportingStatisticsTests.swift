@@ -138,4 +138,18 @@ import Testing
         #expect(DecimalFormat.fixed(1e20, digits: 2) == "1e+20")
         #expect(DecimalFormat.percent(0.8123, digits: 1) == "81.2%")
     }
+
+    @Test func peakShareUsesThePeakMeasuredWithAllThreadsBusy() throws {
+        var busy = ReportingFixtures.measurement(threads: 16, batchSize: 64, median: 7400)
+        busy.fmaPeakGFLOPS = 1500
+        let alone = ReportingFixtures.measurement(threads: 8, batchSize: 64, median: 8300)
+        let report = try BenchReport(
+            machine: ReportingFixtures.machine(), settings: ReportingFixtures.settings, measurements: [busy, alone])
+        let sixteen = try #require(report.results.first { $0.configuration.threads == 16 })
+        let eight = try #require(report.results.first { $0.configuration.threads == 8 })
+        #expect(sixteen.fmaPeakGFLOPS == 1500)
+        #expect(abs(try #require(sixteen.peakShare) - sixteen.gflops / 1500) < 1e-12)
+        let perCore = try #require(ReportingFixtures.settings.fmaPeakGFLOPSPerCore)
+        #expect(abs(try #require(eight.peakShare) - eight.gflops / (perCore * 8)) < 1e-12)
+    }
 }

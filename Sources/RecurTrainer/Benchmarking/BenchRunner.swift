@@ -162,7 +162,45 @@ public enum BenchRunner {
         let workers = engine.workerPhaseTimes
         return BenchMeasurement(
             configuration: BenchConfiguration(threads: threads, batchSize: batch, pin: options.pin == .core, shardSize: options.shardSize),
-            samplesPerSecond: rates, phases: PhaseBreakdown(workers, reduce: .mean), phasesMax: PhaseBreakdown(workers, reduce: .max))
+            samplesPerSecond: rates, phases: PhaseBreakdown(workers, reduce: .mean), phasesMax: PhaseBreakdown(workers, reduce: .max),
+            fmaPeakGFLOPS: measurePeakGFLOPS(setup))
+    }
+
+    /// The FMA throughput of all of `setup`'s workers running the probe at
+    /// once, GFLOP/s: the best of three runs of about 50 ms.
+    static func measurePeakGFLOPS(_ setup: ComputeSetup) -> Double {
+        let backend = setup.backend
+        let flops = PerWorker<Double>(count: setup.pool.count, initial: 0)
+        var best = 0.0
+        for _ in 0..<3 {
+            let start = monotonicNanoseconds()
+            setup.pool.run { worker in flops[worker] = backend.fmaPeakProbe(iterations: 1_500_000) }
+            let seconds = Double(monotonicNanoseconds() - start) / 1e9
+            best = max(best, flops.values.reduce(0, +) / seconds / 1e9)
+        }
+        return best
+    }
+}
+
+/// One value per worker, each written only by its worker inside a job.
+final class PerWorker<Value>: @unchecked Sendable {
+    private let storage: UnsafeMutableBufferPointer<Value>
+
+    init(count: Int, initial: Value) {
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: initial)
+    }
+
+    deinit {
+        storage.deinitialize()
+        storage.deallocate()
+    }
+
+    var values: [Value] { Array(storage) }
+
+    subscript(worker: Int) -> Value {
+        get { storage[worker] }
+        set { storage[worker] = newValue }
     }
 }
 

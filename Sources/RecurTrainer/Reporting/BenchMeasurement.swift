@@ -11,12 +11,21 @@ public struct BenchMeasurement: Hashable, Sendable, Codable {
     public var phases: PhaseBreakdown
     /// Seconds per step in each phase, the maximum over workers.
     public var phasesMax: PhaseBreakdown
+    /// The FMA peak of all `threads` workers running the probe at once, in
+    /// GFLOP/s, or nil when not measured. With every core busy, clocks are
+    /// often lower than with one, so this is the fair ceiling for the
+    /// configuration.
+    public var fmaPeakGFLOPS: Double?
 
-    public init(configuration: BenchConfiguration, samplesPerSecond: [Double], phases: PhaseBreakdown, phasesMax: PhaseBreakdown) {
+    public init(
+        configuration: BenchConfiguration, samplesPerSecond: [Double], phases: PhaseBreakdown, phasesMax: PhaseBreakdown,
+        fmaPeakGFLOPS: Double? = nil
+    ) {
         self.configuration = configuration
         self.samplesPerSecond = samplesPerSecond
         self.phases = phases
         self.phasesMax = phasesMax
+        self.fmaPeakGFLOPS = fmaPeakGFLOPS
     }
 
     /// The first problem with the measurement, or nil when it is usable.
@@ -28,6 +37,9 @@ public struct BenchMeasurement: Hashable, Sendable, Codable {
         if configuration.batchSize < 1 { return invalid("batchSize", configuration.batchSize, "at least 1") }
         if configuration.shardSize < 1 { return invalid("shardSize", configuration.shardSize, "at least 1") }
         if samplesPerSecond.isEmpty { return invalid("samplesPerSecond", "[]", "at least one repeat") }
+        if let peak = fmaPeakGFLOPS, !(peak.isFinite && peak > 0) {
+            return invalid("fmaPeakGFLOPS", peak, "a finite number above 0")
+        }
         for value in samplesPerSecond where !(value.isFinite && value > 0) {
             return invalid("samplesPerSecond", value, "finite numbers above 0")
         }

@@ -7,8 +7,10 @@ extension BenchReport {
     /// - `samples_per_s_median`, `samples_per_s_min`, `samples_per_s_max`;
     /// - `speedup`, `efficiency` (1 is linear scaling): empty without a
     ///   one-thread result at the same batch size;
-    /// - `gflops`; `peak_share` (1 is the FMA peak of the threads used), empty
-    ///   when the peak was not measured;
+    /// - `gflops`; `fma_peak_gflops`, the FMA peak of the threads used measured
+    ///   with all of them busy (empty when not measured); `peak_share` (1 is
+    ///   that peak, or the one-core peak times threads without it), empty when
+    ///   no peak was measured;
     /// - for each phase (`forward`, `backward`, `all_reduce`, `optimizer`,
     ///   `barrier_wait`) and for `total`, the seconds per step as the mean over
     ///   workers (`<phase>_mean_s`) and the maximum over workers (`<phase>_max_s`).
@@ -16,7 +18,7 @@ extension BenchReport {
         let figures = [
             "threads", "batch_size", "pin", "shard_size", "repeats", "samples_per_s_repeats",
             "samples_per_s_median", "samples_per_s_min", "samples_per_s_max",
-            "speedup", "efficiency", "gflops", "peak_share",
+            "speedup", "efficiency", "gflops", "fma_peak_gflops", "peak_share",
         ]
         let phases = BenchPhase.allCases.map(\.columnName) + ["total"]
         return figures + phases.flatMap { ["\($0)_mean_s", "\($0)_max_s"] }
@@ -67,13 +69,14 @@ extension BenchReport {
     /// The cells of `result`'s row, in the order of ``csvColumns``.
     private static func csvRow(_ result: BenchResult) -> [String] {
         let configuration = result.configuration
-        var row = [
+        func optional(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
+        var row: [String] = [
             "\(configuration.threads)", "\(configuration.batchSize)", "\(configuration.pin)", "\(configuration.shardSize)",
             "\(result.samplesPerSecond.count)", result.samplesPerSecond.map { "\($0)" }.joined(separator: ";"),
             "\(result.medianSamplesPerSecond)", "\(result.minSamplesPerSecond)", "\(result.maxSamplesPerSecond)",
-            result.speedup.map { "\($0)" } ?? "", result.efficiency.map { "\($0)" } ?? "",
-            "\(result.gflops)", result.peakShare.map { "\($0)" } ?? "",
         ]
+        row += [optional(result.speedup), optional(result.efficiency), "\(result.gflops)"]
+        row += [optional(result.fmaPeakGFLOPS), optional(result.peakShare)]
         for phase in BenchPhase.allCases {
             row += ["\(result.phases[phase])", "\(result.phasesMax[phase])"]
         }

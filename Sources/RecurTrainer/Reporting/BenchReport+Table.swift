@@ -35,7 +35,7 @@ extension BenchReport {
         }
 
         var notes = [
-            "speedup and eff. compare with 1 thread at the same batch size; peak is the share of the FMA peak of the threads used.",
+            "speedup and eff. compare with 1 thread at the same batch size; peak is the share of the FMA peak of the threads used, measured with all of them busy.",
             "Phase columns are milliseconds per step, mean over workers; wait max is the slowest worker's barrier wait.",
         ]
         if !showsPin, let pin = results.first?.configuration.pin { notes.append("Workers \(pin ? "pinned" : "not pinned").") }

@@ -19,8 +19,12 @@ public struct BenchResult: Hashable, Sendable, Codable {
     public let efficiency: Double?
     /// Achieved GFLOP/s: median samples per second times FLOPs per sample.
     public let gflops: Double
-    /// ``gflops`` as a share of the FMA peak of the cores used (per-core peak
-    /// times threads), or nil when the peak was not measured.
+    /// The FMA peak of the threads used, measured with all of them busy, in
+    /// GFLOP/s, or nil when not measured.
+    public let fmaPeakGFLOPS: Double?
+    /// ``gflops`` as a share of the FMA peak of the threads used: the peak
+    /// measured with all of them busy when there is one, else the one-core
+    /// peak times threads; nil when no peak was measured.
     public let peakShare: Double?
     /// Seconds per step in each phase, the mean over workers.
     public let phases: PhaseBreakdown
@@ -42,13 +46,17 @@ public struct BenchResult: Hashable, Sendable, Codable {
         speedup = baseline.map { BenchStatistics.speedup(throughput: median, baseline: $0) }
         efficiency = baseline.map { BenchStatistics.efficiency(throughput: median, baseline: $0, threads: threads) }
         gflops = median * settings.flopsPerSample / 1e9
-        peakShare = settings.fmaPeakGFLOPSPerCore.map { [gflops] in gflops / ($0 * Double(threads)) }
+        fmaPeakGFLOPS = measurement.fmaPeakGFLOPS
+        let ceiling = measurement.fmaPeakGFLOPS ?? settings.fmaPeakGFLOPSPerCore.map { $0 * Double(threads) }
+        peakShare = ceiling.map { [gflops] in gflops / $0 }
         phases = measurement.phases
         phasesMax = measurement.phasesMax
     }
 
     /// The measurement this result was derived from.
     public var measurement: BenchMeasurement {
-        BenchMeasurement(configuration: configuration, samplesPerSecond: samplesPerSecond, phases: phases, phasesMax: phasesMax)
+        BenchMeasurement(
+            configuration: configuration, samplesPerSecond: samplesPerSecond, phases: phases, phasesMax: phasesMax,
+            fmaPeakGFLOPS: fmaPeakGFLOPS)
     }
 }
