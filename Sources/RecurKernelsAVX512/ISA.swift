@@ -5,3 +5,12 @@ import RecurCore
 func fma(_ a: Vec, _ b: Vec, _ c: Vec) -> Vec { c.addingProduct(a, b) }
 
 let backendName = "avx512"
+
+/// Matrix-product tiles: 6 rows by 4 vectors (64 columns) is 24 of the 32
+/// zmm registers as accumulators, leaving room for the 4 vectors of B and a
+/// broadcast; each B vector loaded feeds 6 FMAs.
+let tileRows = 6
+let tileVectors = 4
+
+/// Independent FMA chains of the peak probe: 12 zmm registers.
+let probeChains = 12

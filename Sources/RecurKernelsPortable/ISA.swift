@@ -14,3 +14,20 @@ func fma(_ a: Vec, _ b: Vec, _ c: Vec) -> Vec {
 }
 
 let backendName = "portable"
+
+/// Matrix-product tiles: with 128-bit registers a vector of 16 floats takes
+/// four; 4 rows fill 16 of arm64's 32 registers, 2 rows 8 of x86-64's 16.
+#if arch(arm64)
+let tileRows = 4
+#else
+let tileRows = 2
+#endif
+let tileVectors = 1
+
+/// Independent FMA chains of the peak probe: 24 (arm64) or 12 (x86-64)
+/// 128-bit registers.
+#if arch(arm64)
+let probeChains = 6
+#else
+let probeChains = 3
+#endif

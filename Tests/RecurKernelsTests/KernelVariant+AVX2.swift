@@ -4,6 +4,7 @@ extension KernelVariant {
     /// The `RecurKernelsAVX2` build.
     static let avx2 = KernelVariant(
         name: "avx2",
+        probeChains: RecurKernelsAVX2.probeChains,
         backend: RecurKernelsAVX2.Backend(),
         matrixProduct: { call in
             let layout = call.layout

@@ -4,6 +4,7 @@ extension KernelVariant {
     /// The `RecurKernelsAVX512` build.
     static let avx512 = KernelVariant(
         name: "avx512",
+        probeChains: RecurKernelsAVX512.probeChains,
         backend: RecurKernelsAVX512.Backend(),
         matrixProduct: { call in
             let layout = call.layout

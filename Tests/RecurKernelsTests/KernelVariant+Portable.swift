@@ -4,6 +4,7 @@ extension KernelVariant {
     /// The `RecurKernelsPortable` build.
     static let portable = KernelVariant(
         name: "portable",
+        probeChains: RecurKernelsPortable.probeChains,
         backend: RecurKernelsPortable.Backend(),
         matrixProduct: { call in
             let layout = call.layout

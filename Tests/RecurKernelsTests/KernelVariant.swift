@@ -9,6 +9,8 @@ import RecurKernels
 struct KernelVariant: Sendable, CustomStringConvertible {
     /// "avx512", "avx2" or "portable", as ``ComputeBackend/name``.
     let name: String
+    /// The build's `probeChains`: FMA chains the peak probe runs.
+    let probeChains: Int
     /// The build's public backend.
     let backend: any ComputeBackend
     /// Runs `MatrixProduct` on the call's operands.

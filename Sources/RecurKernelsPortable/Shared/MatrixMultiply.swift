@@ -73,12 +73,12 @@
     }
 }
 
-private let tileRows = 4
-private let tileVectors = 4
-
 extension MatrixProduct {
-    /// Computes the product, tile by tile: 4 rows by 64 columns in registers
-    /// (16 accumulators), then 4 rows by 16 columns, the last one partial.
+    /// Computes the product tile by tile: ``tileRows`` rows by
+    /// ``tileVectors`` vectors of columns in registers, then the remaining
+    /// columns one vector wide, the last vector partial. Tile sizes are set per
+    /// instruction set (`ISA.swift`): as many accumulators as the registers
+    /// hold, because every row of a tile reuses each vector of B loaded.
     /// - Complexity: O(rows x columns x depth x segments).
     public func run() {
         let w = Vec.scalarCount
@@ -109,20 +109,26 @@ extension MatrixProduct {
     /// count, so unused accumulators and branches compile away.
     @inline(__always)
     private func tile(rows r: Int, vectors v: Int, i: Int, j: Int, valid: Int) {
-        if v == tileVectors {
-            switch r {
-            case 4: kernel(Tile<Four, Four>.self, i: i, j: j, valid: valid)
-            case 3: kernel(Tile<Three, Four>.self, i: i, j: j, valid: valid)
-            case 2: kernel(Tile<Two, Four>.self, i: i, j: j, valid: valid)
-            default: kernel(Tile<One, Four>.self, i: i, j: j, valid: valid)
-            }
-        } else {
-            switch r {
-            case 4: kernel(Tile<Four, One>.self, i: i, j: j, valid: valid)
-            case 3: kernel(Tile<Three, One>.self, i: i, j: j, valid: valid)
-            case 2: kernel(Tile<Two, One>.self, i: i, j: j, valid: valid)
-            default: kernel(Tile<One, One>.self, i: i, j: j, valid: valid)
-            }
+        switch (r, v) {
+        case (6, 4): kernel(Tile<Six, Four>.self, i: i, j: j, valid: valid)
+        case (5, 4): kernel(Tile<Five, Four>.self, i: i, j: j, valid: valid)
+        case (4, 4): kernel(Tile<Four, Four>.self, i: i, j: j, valid: valid)
+        case (3, 4): kernel(Tile<Three, Four>.self, i: i, j: j, valid: valid)
+        case (2, 4): kernel(Tile<Two, Four>.self, i: i, j: j, valid: valid)
+        case (1, 4): kernel(Tile<One, Four>.self, i: i, j: j, valid: valid)
+        case (6, 2): kernel(Tile<Six, Two>.self, i: i, j: j, valid: valid)
+        case (5, 2): kernel(Tile<Five, Two>.self, i: i, j: j, valid: valid)
+        case (4, 2): kernel(Tile<Four, Two>.self, i: i, j: j, valid: valid)
+        case (3, 2): kernel(Tile<Three, Two>.self, i: i, j: j, valid: valid)
+        case (2, 2): kernel(Tile<Two, Two>.self, i: i, j: j, valid: valid)
+        case (1, 2): kernel(Tile<One, Two>.self, i: i, j: j, valid: valid)
+        case (6, 1): kernel(Tile<Six, One>.self, i: i, j: j, valid: valid)
+        case (5, 1): kernel(Tile<Five, One>.self, i: i, j: j, valid: valid)
+        case (4, 1): kernel(Tile<Four, One>.self, i: i, j: j, valid: valid)
+        case (3, 1): kernel(Tile<Three, One>.self, i: i, j: j, valid: valid)
+        case (2, 1): kernel(Tile<Two, One>.self, i: i, j: j, valid: valid)
+        case (1, 1): kernel(Tile<One, One>.self, i: i, j: j, valid: valid)
+        default: preconditionFailure("no \(r)x\(v) tile kernel")
         }
     }
 
@@ -135,34 +141,64 @@ extension MatrixProduct {
         var c10 = Vec(), c11 = Vec(), c12 = Vec(), c13 = Vec()
         var c20 = Vec(), c21 = Vec(), c22 = Vec(), c23 = Vec()
         var c30 = Vec(), c31 = Vec(), c32 = Vec(), c33 = Vec()
+        var c40 = Vec(), c41 = Vec(), c42 = Vec(), c43 = Vec()
+        var c50 = Vec(), c51 = Vec(), c52 = Vec(), c53 = Vec()
         if let bias {
             let b0 = loadPartial(bias + j, valid: valid)
-            c00 = b0; c10 = b0; c20 = b0; c30 = b0
+            c00 = b0; c10 = b0; c20 = b0; c30 = b0; c40 = b0; c50 = b0
             if v > 1 {
-                let b1 = bias.vec(j + w), b2 = bias.vec(j + 2 * w), b3 = bias.vec(j + 3 * w)
-                c01 = b1; c11 = b1; c21 = b1; c31 = b1
-                c02 = b2; c12 = b2; c22 = b2; c32 = b2
-                c03 = b3; c13 = b3; c23 = b3; c33 = b3
+                let b1 = bias.vec(j + 1 * w)
+                c01 = b1; c11 = b1; c21 = b1; c31 = b1; c41 = b1; c51 = b1
+            }
+            if v > 2 {
+                let b2 = bias.vec(j + 2 * w)
+                c02 = b2; c12 = b2; c22 = b2; c32 = b2; c42 = b2; c52 = b2
+            }
+            if v > 3 {
+                let b3 = bias.vec(j + 3 * w)
+                c03 = b3; c13 = b3; c23 = b3; c33 = b3; c43 = b3; c53 = b3
             }
         }
         if accumulate {
             let p0 = c + i * cRowStride + j
             c00 += loadPartial(UnsafePointer(p0), valid: valid)
-            if v > 1 { c01 += p0.vec(w); c02 += p0.vec(2 * w); c03 += p0.vec(3 * w) }
+            if v > 1 { c01 += p0.vec(1 * w) }
+            if v > 2 { c02 += p0.vec(2 * w) }
+            if v > 3 { c03 += p0.vec(3 * w) }
             if r > 1 {
-                let p1 = p0 + cRowStride
+                let p1 = p0 + 1 * cRowStride
                 c10 += loadPartial(UnsafePointer(p1), valid: valid)
-                if v > 1 { c11 += p1.vec(w); c12 += p1.vec(2 * w); c13 += p1.vec(3 * w) }
+                if v > 1 { c11 += p1.vec(1 * w) }
+                if v > 2 { c12 += p1.vec(2 * w) }
+                if v > 3 { c13 += p1.vec(3 * w) }
             }
             if r > 2 {
                 let p2 = p0 + 2 * cRowStride
                 c20 += loadPartial(UnsafePointer(p2), valid: valid)
-                if v > 1 { c21 += p2.vec(w); c22 += p2.vec(2 * w); c23 += p2.vec(3 * w) }
+                if v > 1 { c21 += p2.vec(1 * w) }
+                if v > 2 { c22 += p2.vec(2 * w) }
+                if v > 3 { c23 += p2.vec(3 * w) }
             }
             if r > 3 {
                 let p3 = p0 + 3 * cRowStride
                 c30 += loadPartial(UnsafePointer(p3), valid: valid)
-                if v > 1 { c31 += p3.vec(w); c32 += p3.vec(2 * w); c33 += p3.vec(3 * w) }
+                if v > 1 { c31 += p3.vec(1 * w) }
+                if v > 2 { c32 += p3.vec(2 * w) }
+                if v > 3 { c33 += p3.vec(3 * w) }
+            }
+            if r > 4 {
+                let p4 = p0 + 4 * cRowStride
+                c40 += loadPartial(UnsafePointer(p4), valid: valid)
+                if v > 1 { c41 += p4.vec(1 * w) }
+                if v > 2 { c42 += p4.vec(2 * w) }
+                if v > 3 { c43 += p4.vec(3 * w) }
+            }
+            if r > 5 {
+                let p5 = p0 + 5 * cRowStride
+                c50 += loadPartial(UnsafePointer(p5), valid: valid)
+                if v > 1 { c51 += p5.vec(1 * w) }
+                if v > 2 { c52 += p5.vec(2 * w) }
+                if v > 3 { c53 += p5.vec(3 * w) }
             }
         }
         let aRow = aRowStride, aStep = aDepthStride, bStep = bRowStride
@@ -171,26 +207,48 @@ extension MatrixProduct {
             var bp = b + s * bSegmentStride + j
             for _ in 0..<depth {
                 let b0 = bp.vec(0)
-                let b1 = v > 1 ? bp.vec(w) : Vec()
-                let b2 = v > 1 ? bp.vec(2 * w) : Vec()
-                let b3 = v > 1 ? bp.vec(3 * w) : Vec()
-                let x0 = Vec(repeating: ap[0])
+                let b1 = v > 1 ? bp.vec(1 * w) : Vec()
+                let b2 = v > 2 ? bp.vec(2 * w) : Vec()
+                let b3 = v > 3 ? bp.vec(3 * w) : Vec()
+                let x0 = Vec(repeating: ap[0 * aRow])
                 c00 = fma(x0, b0, c00)
-                if v > 1 { c01 = fma(x0, b1, c01); c02 = fma(x0, b2, c02); c03 = fma(x0, b3, c03) }
+                if v > 1 { c01 = fma(x0, b1, c01) }
+                if v > 2 { c02 = fma(x0, b2, c02) }
+                if v > 3 { c03 = fma(x0, b3, c03) }
                 if r > 1 {
-                    let x1 = Vec(repeating: ap[aRow])
+                    let x1 = Vec(repeating: ap[1 * aRow])
                     c10 = fma(x1, b0, c10)
-                    if v > 1 { c11 = fma(x1, b1, c11); c12 = fma(x1, b2, c12); c13 = fma(x1, b3, c13) }
+                    if v > 1 { c11 = fma(x1, b1, c11) }
+                    if v > 2 { c12 = fma(x1, b2, c12) }
+                    if v > 3 { c13 = fma(x1, b3, c13) }
                 }
                 if r > 2 {
                     let x2 = Vec(repeating: ap[2 * aRow])
                     c20 = fma(x2, b0, c20)
-                    if v > 1 { c21 = fma(x2, b1, c21); c22 = fma(x2, b2, c22); c23 = fma(x2, b3, c23) }
+                    if v > 1 { c21 = fma(x2, b1, c21) }
+                    if v > 2 { c22 = fma(x2, b2, c22) }
+                    if v > 3 { c23 = fma(x2, b3, c23) }
                 }
                 if r > 3 {
                     let x3 = Vec(repeating: ap[3 * aRow])
                     c30 = fma(x3, b0, c30)
-                    if v > 1 { c31 = fma(x3, b1, c31); c32 = fma(x3, b2, c32); c33 = fma(x3, b3, c33) }
+                    if v > 1 { c31 = fma(x3, b1, c31) }
+                    if v > 2 { c32 = fma(x3, b2, c32) }
+                    if v > 3 { c33 = fma(x3, b3, c33) }
+                }
+                if r > 4 {
+                    let x4 = Vec(repeating: ap[4 * aRow])
+                    c40 = fma(x4, b0, c40)
+                    if v > 1 { c41 = fma(x4, b1, c41) }
+                    if v > 2 { c42 = fma(x4, b2, c42) }
+                    if v > 3 { c43 = fma(x4, b3, c43) }
+                }
+                if r > 5 {
+                    let x5 = Vec(repeating: ap[5 * aRow])
+                    c50 = fma(x5, b0, c50)
+                    if v > 1 { c51 = fma(x5, b1, c51) }
+                    if v > 2 { c52 = fma(x5, b2, c52) }
+                    if v > 3 { c53 = fma(x5, b3, c53) }
                 }
                 ap += aStep
                 bp += bStep
@@ -200,6 +258,8 @@ extension MatrixProduct {
         if r > 1 { storeRow(i + 1, j, valid, v, c10, c11, c12, c13) }
         if r > 2 { storeRow(i + 2, j, valid, v, c20, c21, c22, c23) }
         if r > 3 { storeRow(i + 3, j, valid, v, c30, c31, c32, c33) }
+        if r > 4 { storeRow(i + 4, j, valid, v, c40, c41, c42, c43) }
+        if r > 5 { storeRow(i + 5, j, valid, v, c50, c51, c52, c53) }
     }
 
     @inline(__always)
@@ -209,23 +269,22 @@ extension MatrixProduct {
         switch epilogue {
         case .none:
             storePartial(x0, row, valid: valid)
-            if v > 1 { row.store(x1, w); row.store(x2, 2 * w); row.store(x3, 3 * w) }
+            if v > 1 { row.store(x1, w) }
+            if v > 2 { row.store(x2, 2 * w) }
+            if v > 3 { row.store(x3, 3 * w) }
         case .tanh:
             storePartial(vectorTanh(x0), row, valid: valid)
-            if v > 1 {
-                row.store(vectorTanh(x1), w); row.store(vectorTanh(x2), 2 * w); row.store(vectorTanh(x3), 3 * w)
-            }
+            if v > 1 { row.store(vectorTanh(x1), w) }
+            if v > 2 { row.store(vectorTanh(x2), 2 * w) }
+            if v > 3 { row.store(vectorTanh(x3), 3 * w) }
         case .tanhGradient(let h, let hRowStride):
             let hp = h + i * hRowStride + j
             let one = Vec(repeating: 1)
             let h0 = loadPartial(hp, valid: valid)
             storePartial(x0 * (one - h0 * h0), row, valid: valid)
-            if v > 1 {
-                let h1 = hp.vec(w), h2 = hp.vec(2 * w), h3 = hp.vec(3 * w)
-                row.store(x1 * (one - h1 * h1), w)
-                row.store(x2 * (one - h2 * h2), 2 * w)
-                row.store(x3 * (one - h3 * h3), 3 * w)
-            }
+            if v > 1 { let h1 = hp.vec(w); row.store(x1 * (one - h1 * h1), w) }
+            if v > 2 { let h2 = hp.vec(2 * w); row.store(x2 * (one - h2 * h2), 2 * w) }
+            if v > 3 { let h3 = hp.vec(3 * w); row.store(x3 * (one - h3 * h3), 3 * w) }
         }
     }
 }
@@ -239,6 +298,8 @@ enum One: TileCount { static var value: Int { 1 } }
 enum Two: TileCount { static var value: Int { 2 } }
 enum Three: TileCount { static var value: Int { 3 } }
 enum Four: TileCount { static var value: Int { 4 } }
+enum Five: TileCount { static var value: Int { 5 } }
+enum Six: TileCount { static var value: Int { 6 } }
 enum Tile<Rows: TileCount, Vectors: TileCount>: TileShape {
     static var rows: Int { Rows.value }
     static var vectors: Int { Vectors.value }
