@@ -78,6 +78,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write an SVG plot (throughput and phases) here.", valueName: "file.svg")) var plot: String?
 
     func run() throws {
+        for (path, option) in [(json, "--json"), (csv, "--csv"), (plot, "--plot")] {
+            if let path { try OutputPath.requireWritable(path, option: option) }
+        }
         let options = try sweep.benchOptions(batchSizes: batchSizes.values, defaultSteps: 20, defaultRepeats: 3)
         let report = try BenchRunner.run(options) { Console.error($0) }
         Console.line(report.table())

@@ -61,6 +61,7 @@ public struct TrainingOptions: Sendable {
         if checkpointEvery != nil && checkpointDirectory == nil && resume == nil {
             throw .usage("--checkpoint-every needs --checkpoint-dir DIR")
         }
+        if let save { try OutputPath.requireWritable(save, option: "--save") }
         if load != nil && resume != nil {
             throw .usage("--load and --resume cannot be combined: --resume restores weights, optimizer and data order")
         }
