@@ -226,7 +226,7 @@ extension MachineInfo {
     init(topology: Topology, backend: String) {
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, host.count - 1)
-        let hostname = String(cString: host)
+        let hostname = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         self.init(
             cpuModel: topology.cpuModel ?? "unknown CPU", packages: topology.packageCount,
             numaNodes: topology.numaNodes.count, cores: topology.cores.count, pus: topology.puCount,
