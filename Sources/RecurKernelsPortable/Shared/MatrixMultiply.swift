@@ -76,9 +76,10 @@
 extension MatrixProduct {
     /// Computes the product tile by tile: ``tileRows`` rows by
     /// ``tileVectors`` vectors of columns in registers, then the remaining
-    /// columns one vector wide, the last vector partial. Tile sizes are set per
-    /// instruction set (`ISA.swift`): as many accumulators as the registers
-    /// hold, because every row of a tile reuses each vector of B loaded.
+    /// columns in one tile as many vectors wide as they need, the last vector
+    /// partial. Tile sizes are set per instruction set (`ISA.swift`): as many
+    /// accumulators as the registers hold, because every row of a tile reuses
+    /// each vector of B it loads.
     /// - Complexity: O(rows x columns x depth x segments).
     public func run() {
         let w = Vec.scalarCount
@@ -88,10 +89,9 @@ extension MatrixProduct {
             forEachRowTile { i, r in tile(rows: r, vectors: tileVectors, i: i, j: j, valid: tileVectors * w) }
             j += tileVectors * w
         }
-        while j < columns {
-            let valid = min(w, columns - j)
-            forEachRowTile { i, r in tile(rows: r, vectors: 1, i: i, j: j, valid: valid) }
-            j += w
+        if j < columns {
+            let valid = columns - j
+            forEachRowTile { i, r in tile(rows: r, vectors: (valid + w - 1) / w, i: i, j: j, valid: valid) }
         }
     }
 
@@ -116,6 +116,12 @@ extension MatrixProduct {
         case (3, 4): kernel(Tile<Three, Four>.self, i: i, j: j, valid: valid)
         case (2, 4): kernel(Tile<Two, Four>.self, i: i, j: j, valid: valid)
         case (1, 4): kernel(Tile<One, Four>.self, i: i, j: j, valid: valid)
+        case (6, 3): kernel(Tile<Six, Three>.self, i: i, j: j, valid: valid)
+        case (5, 3): kernel(Tile<Five, Three>.self, i: i, j: j, valid: valid)
+        case (4, 3): kernel(Tile<Four, Three>.self, i: i, j: j, valid: valid)
+        case (3, 3): kernel(Tile<Three, Three>.self, i: i, j: j, valid: valid)
+        case (2, 3): kernel(Tile<Two, Three>.self, i: i, j: j, valid: valid)
+        case (1, 3): kernel(Tile<One, Three>.self, i: i, j: j, valid: valid)
         case (6, 2): kernel(Tile<Six, Two>.self, i: i, j: j, valid: valid)
         case (5, 2): kernel(Tile<Five, Two>.self, i: i, j: j, valid: valid)
         case (4, 2): kernel(Tile<Four, Two>.self, i: i, j: j, valid: valid)
@@ -134,6 +140,7 @@ extension MatrixProduct {
 
     /// The register-blocked inner loop: `rows` x `vectors` accumulators, one
     /// broadcast of A per row and one load of B per vector at each depth step.
+    /// `valid` columns of the tile are real; B is read in whole vectors.
     private func kernel<Shape: TileShape>(_: Shape.Type, i: Int, j: Int, valid: Int) {
         let r = Shape.rows, v = Shape.vectors
         let w = Vec.scalarCount
@@ -144,61 +151,61 @@ extension MatrixProduct {
         var c40 = Vec(), c41 = Vec(), c42 = Vec(), c43 = Vec()
         var c50 = Vec(), c51 = Vec(), c52 = Vec(), c53 = Vec()
         if let bias {
-            let b0 = loadPartial(bias + j, valid: valid)
+            let b0 = loadPartial(bias + j + 0 * w, valid: valid - 0 * w)
             c00 = b0; c10 = b0; c20 = b0; c30 = b0; c40 = b0; c50 = b0
             if v > 1 {
-                let b1 = bias.vec(j + 1 * w)
+                let b1 = loadPartial(bias + j + 1 * w, valid: valid - 1 * w)
                 c01 = b1; c11 = b1; c21 = b1; c31 = b1; c41 = b1; c51 = b1
             }
             if v > 2 {
-                let b2 = bias.vec(j + 2 * w)
+                let b2 = loadPartial(bias + j + 2 * w, valid: valid - 2 * w)
                 c02 = b2; c12 = b2; c22 = b2; c32 = b2; c42 = b2; c52 = b2
             }
             if v > 3 {
-                let b3 = bias.vec(j + 3 * w)
+                let b3 = loadPartial(bias + j + 3 * w, valid: valid - 3 * w)
                 c03 = b3; c13 = b3; c23 = b3; c33 = b3; c43 = b3; c53 = b3
             }
         }
         if accumulate {
-            let p0 = c + i * cRowStride + j
-            c00 += loadPartial(UnsafePointer(p0), valid: valid)
-            if v > 1 { c01 += p0.vec(1 * w) }
-            if v > 2 { c02 += p0.vec(2 * w) }
-            if v > 3 { c03 += p0.vec(3 * w) }
+            let p0 = UnsafePointer(c + i * cRowStride + j)
+            c00 += loadPartial(p0, valid: valid)
+            if v > 1 { c01 += loadPartial(p0 + 1 * w, valid: valid - 1 * w) }
+            if v > 2 { c02 += loadPartial(p0 + 2 * w, valid: valid - 2 * w) }
+            if v > 3 { c03 += loadPartial(p0 + 3 * w, valid: valid - 3 * w) }
             if r > 1 {
                 let p1 = p0 + 1 * cRowStride
-                c10 += loadPartial(UnsafePointer(p1), valid: valid)
-                if v > 1 { c11 += p1.vec(1 * w) }
-                if v > 2 { c12 += p1.vec(2 * w) }
-                if v > 3 { c13 += p1.vec(3 * w) }
+                c10 += loadPartial(p1, valid: valid)
+                if v > 1 { c11 += loadPartial(p1 + 1 * w, valid: valid - 1 * w) }
+                if v > 2 { c12 += loadPartial(p1 + 2 * w, valid: valid - 2 * w) }
+                if v > 3 { c13 += loadPartial(p1 + 3 * w, valid: valid - 3 * w) }
             }
             if r > 2 {
                 let p2 = p0 + 2 * cRowStride
-                c20 += loadPartial(UnsafePointer(p2), valid: valid)
-                if v > 1 { c21 += p2.vec(1 * w) }
-                if v > 2 { c22 += p2.vec(2 * w) }
-                if v > 3 { c23 += p2.vec(3 * w) }
+                c20 += loadPartial(p2, valid: valid)
+                if v > 1 { c21 += loadPartial(p2 + 1 * w, valid: valid - 1 * w) }
+                if v > 2 { c22 += loadPartial(p2 + 2 * w, valid: valid - 2 * w) }
+                if v > 3 { c23 += loadPartial(p2 + 3 * w, valid: valid - 3 * w) }
             }
             if r > 3 {
                 let p3 = p0 + 3 * cRowStride
-                c30 += loadPartial(UnsafePointer(p3), valid: valid)
-                if v > 1 { c31 += p3.vec(1 * w) }
-                if v > 2 { c32 += p3.vec(2 * w) }
-                if v > 3 { c33 += p3.vec(3 * w) }
+                c30 += loadPartial(p3, valid: valid)
+                if v > 1 { c31 += loadPartial(p3 + 1 * w, valid: valid - 1 * w) }
+                if v > 2 { c32 += loadPartial(p3 + 2 * w, valid: valid - 2 * w) }
+                if v > 3 { c33 += loadPartial(p3 + 3 * w, valid: valid - 3 * w) }
             }
             if r > 4 {
                 let p4 = p0 + 4 * cRowStride
-                c40 += loadPartial(UnsafePointer(p4), valid: valid)
-                if v > 1 { c41 += p4.vec(1 * w) }
-                if v > 2 { c42 += p4.vec(2 * w) }
-                if v > 3 { c43 += p4.vec(3 * w) }
+                c40 += loadPartial(p4, valid: valid)
+                if v > 1 { c41 += loadPartial(p4 + 1 * w, valid: valid - 1 * w) }
+                if v > 2 { c42 += loadPartial(p4 + 2 * w, valid: valid - 2 * w) }
+                if v > 3 { c43 += loadPartial(p4 + 3 * w, valid: valid - 3 * w) }
             }
             if r > 5 {
                 let p5 = p0 + 5 * cRowStride
-                c50 += loadPartial(UnsafePointer(p5), valid: valid)
-                if v > 1 { c51 += p5.vec(1 * w) }
-                if v > 2 { c52 += p5.vec(2 * w) }
-                if v > 3 { c53 += p5.vec(3 * w) }
+                c50 += loadPartial(p5, valid: valid)
+                if v > 1 { c51 += loadPartial(p5 + 1 * w, valid: valid - 1 * w) }
+                if v > 2 { c52 += loadPartial(p5 + 2 * w, valid: valid - 2 * w) }
+                if v > 3 { c53 += loadPartial(p5 + 3 * w, valid: valid - 3 * w) }
             }
         }
         let aRow = aRowStride, aStep = aDepthStride, bStep = bRowStride
@@ -262,6 +269,7 @@ extension MatrixProduct {
         if r > 5 { storeRow(i + 5, j, valid, v, c50, c51, c52, c53) }
     }
 
+    /// Applies the epilogue to one row of a tile and stores its `valid` columns.
     @inline(__always)
     private func storeRow(_ i: Int, _ j: Int, _ valid: Int, _ v: Int, _ x0: Vec, _ x1: Vec, _ x2: Vec, _ x3: Vec) {
         let w = Vec.scalarCount
@@ -269,22 +277,31 @@ extension MatrixProduct {
         switch epilogue {
         case .none:
             storePartial(x0, row, valid: valid)
-            if v > 1 { row.store(x1, w) }
-            if v > 2 { row.store(x2, 2 * w) }
-            if v > 3 { row.store(x3, 3 * w) }
+            if v > 1 { storePartial(x1, row + w, valid: valid - w) }
+            if v > 2 { storePartial(x2, row + 2 * w, valid: valid - 2 * w) }
+            if v > 3 { storePartial(x3, row + 3 * w, valid: valid - 3 * w) }
         case .tanh:
             storePartial(vectorTanh(x0), row, valid: valid)
-            if v > 1 { row.store(vectorTanh(x1), w) }
-            if v > 2 { row.store(vectorTanh(x2), 2 * w) }
-            if v > 3 { row.store(vectorTanh(x3), 3 * w) }
+            if v > 1 { storePartial(vectorTanh(x1), row + w, valid: valid - w) }
+            if v > 2 { storePartial(vectorTanh(x2), row + 2 * w, valid: valid - 2 * w) }
+            if v > 3 { storePartial(vectorTanh(x3), row + 3 * w, valid: valid - 3 * w) }
         case .tanhGradient(let h, let hRowStride):
             let hp = h + i * hRowStride + j
             let one = Vec(repeating: 1)
             let h0 = loadPartial(hp, valid: valid)
             storePartial(x0 * (one - h0 * h0), row, valid: valid)
-            if v > 1 { let h1 = hp.vec(w); row.store(x1 * (one - h1 * h1), w) }
-            if v > 2 { let h2 = hp.vec(2 * w); row.store(x2 * (one - h2 * h2), 2 * w) }
-            if v > 3 { let h3 = hp.vec(3 * w); row.store(x3 * (one - h3 * h3), 3 * w) }
+            if v > 1 {
+                let h1 = loadPartial(hp + w, valid: valid - w)
+                storePartial(x1 * (one - h1 * h1), row + w, valid: valid - w)
+            }
+            if v > 2 {
+                let h2 = loadPartial(hp + 2 * w, valid: valid - 2 * w)
+                storePartial(x2 * (one - h2 * h2), row + 2 * w, valid: valid - 2 * w)
+            }
+            if v > 3 {
+                let h3 = loadPartial(hp + 3 * w, valid: valid - 3 * w)
+                storePartial(x3 * (one - h3 * h3), row + 3 * w, valid: valid - 3 * w)
+            }
         }
     }
 }
