@@ -83,7 +83,7 @@ struct BenchCommand: ParsableCommand {
         }
         let options = try sweep.benchOptions(batchSizes: batchSizes.values, defaultSteps: 20, defaultRepeats: 3)
         let report = try BenchRunner.run(options) { Console.error($0) }
-        Console.line(report.table())
+        Console.block(report.table())
         if let json { try writeTextFile(try report.json(), to: json, option: "--json") }
         if let csv { try writeTextFile(report.csv(), to: csv, option: "--csv") }
         if let plot { try writeTextFile(try report.svg(), to: plot, option: "--plot") }
@@ -109,7 +109,7 @@ struct TuneCommand: ParsableCommand {
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1 (got \(batchSize))") }
         let options = try sweep.benchOptions(batchSizes: [batchSize], defaultSteps: 10, defaultRepeats: 2)
         let report = try BenchRunner.run(options) { Console.error($0) }
-        Console.line(report.table())
+        Console.block(report.table())
         Console.line(try ThreadRecommendation(results: report.results).description)
     }
 }

@@ -13,6 +13,11 @@ enum Console {
         write(STDOUT_FILENO, text + "\n")
     }
 
+    /// Prints a block of lines (a table), ending with exactly one newline.
+    static func block(_ text: String) {
+        write(STDOUT_FILENO, text.hasSuffix("\n") ? text : text + "\n")
+    }
+
     static func error(_ text: String) {
         write(STDERR_FILENO, text + "\n")
     }

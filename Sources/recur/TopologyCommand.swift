@@ -26,7 +26,7 @@ struct TopologyCommand: ParsableCommand {
             throw RecurError.system("cannot read the machine's topology: \(error)")
         }
         do {
-            Console.line(try Placement(topology: topology, threads: count).describe())
+            Console.block(try Placement(topology: topology, threads: count).describe())
         } catch {
             throw RecurError.usage("--threads: \(error)")
         }
