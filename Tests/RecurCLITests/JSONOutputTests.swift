@@ -8,7 +8,7 @@ import Testing
 /// `--json` output is one JSON object per line, and bench's report files parse.
 @Suite("JSON output")
 struct JSONOutputTests {
-    /// The objects of `text`'s lines, recording an issue for each line that is not a JSON object.
+    /// The objects `lines` hold, recording an issue for each line that is not a JSON object.
     private func objects(_ lines: [String], sourceLocation: SourceLocation = #_sourceLocation) -> [[String: Any]] {
         lines.compactMap { line in
             let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]

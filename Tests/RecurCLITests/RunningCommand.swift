@@ -24,7 +24,8 @@ final class RunningCommand {
     ) throws {
         self.arguments = arguments
         outputDirectory = try TemporaryDirectory(prefix: "recur-cli-output")
-        workingDirectory = directory == nil ? try TemporaryDirectory(prefix: "recur-cli-cwd") : nil
+        let temporaryWorkingDirectory = directory == nil ? try TemporaryDirectory(prefix: "recur-cli-cwd") : nil
+        workingDirectory = temporaryWorkingDirectory
         try Data().write(to: URL(fileURLWithPath: outputDirectory.file("stdout")))
         try Data().write(to: URL(fileURLWithPath: outputDirectory.file("stderr")))
         let executable = try RecurExecutable.path()
@@ -35,7 +36,7 @@ final class RunningCommand {
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments
         }
-        process.currentDirectoryURL = URL(fileURLWithPath: directory ?? workingDirectory!.path)
+        process.currentDirectoryURL = URL(fileURLWithPath: directory ?? temporaryWorkingDirectory?.path ?? ".")
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputDirectory.file("stdout")))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: outputDirectory.file("stderr")))
@@ -52,7 +53,6 @@ final class RunningCommand {
     }
 
     var isRunning: Bool { process.isRunning }
-    var pid: Int32 { process.processIdentifier }
 
     /// Sends `signalNumber` (e.g. `SIGINT`) to the process.
     func send(_ signalNumber: Int32) {

@@ -1,12 +1,16 @@
-import Foundation
 import RecurTestSupport
 import Testing
 
 /// `recur topology` describes the machine and where workers would go.
 @Suite("Topology")
 struct TopologyTests {
-    /// The usable CPUs, as this process sees them.
-    private var usableCPUs: Int { ProcessInfo.processInfo.activeProcessorCount }
+    /// The usable PUs `recur topology` reports (its `Usable  N of M PUs` line).
+    private func usablePUs() async throws -> Int {
+        let result = try await RecurExecutable.run(["topology"])
+        let line = try #require(result.outputLines.first { $0.hasPrefix("Usable") }, "\(result)")
+        let count = line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
+        return try #require(count, "no count in '\(line)'")
+    }
 
     @Test("prints the machine and a placement table")
     func machineAndPlacement() async throws {
@@ -20,7 +24,7 @@ struct TopologyTests {
 
     @Test("more threads than usable CPUs says it oversubscribes")
     func oversubscription() async throws {
-        let threads = usableCPUs + 1
+        let threads = try await usablePUs() + 1
         let result = try await RecurExecutable.run(["topology", "--threads", "\(threads)"])
         expectSuccess(result)
         #expect(result.standardOutput.contains("Placement of \(threads) workers"), "\(result)")
@@ -34,9 +38,9 @@ struct TopologyTests {
         let data = try TemporaryDirectory(prefix: "recur-cli-data")
         try SyntheticMNIST.write(to: data.path, trainCount: 20, testCount: 10)
         var training = TinyTraining(data: data.path, steps: 1)
-        training.threads = usableCPUs + 1
+        training.threads = try await usablePUs() + 1
         let result = try await RecurExecutable.run(training.arguments())
         expectSuccess(result)
-        #expect(result.standardError.contains("warning: \(usableCPUs + 1) threads"), "\(result)")
+        #expect(result.standardError.contains("warning: \(training.threads) threads"), "\(result)")
     }
 }
