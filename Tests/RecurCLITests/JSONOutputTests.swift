@@ -1,0 +1,97 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import RecurTestSupport
+import Testing
+
+/// `--json` output is one JSON object per line, and bench's report files parse.
+@Suite("JSON output")
+struct JSONOutputTests {
+    /// The objects `lines` hold, recording an issue for each line that is not a JSON object.
+    private func objects(_ lines: [String], sourceLocation: SourceLocation = #_sourceLocation) -> [[String: Any]] {
+        lines.compactMap { line in
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object != nil, "not a JSON object: \(line)", sourceLocation: sourceLocation)
+            return object
+        }
+    }
+
+    @Test("train --json prints JSON lines ending with the summary; eval --load --json prints one object")
+    func trainAndEval() async throws {
+        let work = try TemporaryDirectory(prefix: "recur-cli-json")
+        let data = work.file("data")
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: false)
+        try SyntheticMNIST.write(to: data, trainCount: 40, testCount: 20)
+        let model = work.file("model.safetensors")
+        let train = try await RecurExecutable.run(
+            TinyTraining(data: data).arguments(["--epochs", "2", "--json", "--save", model]))
+        expectSuccess(train)
+        let events = objects(train.outputLines)
+        #expect(events.first?["event"] as? String == "start")
+        #expect(events.filter { $0["event"] as? String == "epoch" }.count == 2, "\(train)")
+        let summary = try #require(events.last)
+        #expect(summary["event"] as? String == "summary")
+        for key in ["test_accuracy", "seconds", "samples_per_second"] {
+            #expect(summary[key] is NSNumber, "summary lacks a number '\(key)': \(train)")
+        }
+        #expect(summary["steps"] as? Int == 10)
+        #expect(summary["saved_model"] as? String == model)
+
+        let evaluation = try await RecurExecutable.run(
+            ["eval", "--load", model, "--data", data, "--json", "--threads", "1", "--pin", "none"])
+        expectSuccess(evaluation)
+        let lines = objects(evaluation.outputLines)
+        #expect(lines.count == 1)
+        #expect(lines.first?["event"] as? String == "evaluation")
+        #expect(lines.first?["samples"] as? Int == 20)
+        #expect(lines.first?["test_accuracy"] is NSNumber)
+    }
+
+    @Test("train --json on MNIST ends with a summary", .enabled(if: mnistAvailable))
+    func trainOnMNIST() async throws {
+        let result = try await RecurExecutable.run(
+            TinyTraining(data: try #require(Fixtures.mnistDirectory), steps: 10).arguments(["--json"]))
+        expectSuccess(result)
+        let summary = try #require(objects(result.outputLines).last)
+        #expect(summary["event"] as? String == "summary")
+        let accuracy = try #require(summary["test_accuracy"] as? Double)
+        #expect((0...1).contains(accuracy))
+        #expect((summary["samples_per_second"] as? Double ?? 0) > 0)
+        #expect((summary["seconds"] as? Double ?? 0) > 0)
+    }
+
+    /// bench measures the FMA peak with a fixed amount of work, about 50 s in a
+    /// debug build, so this runs only in release builds or with RECUR_SLOW_TESTS=1.
+    @Test("bench writes JSON, CSV and SVG reports", .enabled(if: SlowTests.enabled))
+    func benchReports() async throws {
+        let work = try TemporaryDirectory(prefix: "recur-cli-bench")
+        let json = work.file("bench.json"), csv = work.file("bench.csv"), plot = work.file("bench.svg")
+        let result = try await RecurExecutable.run(
+            [
+                "bench", "--threads", "1,2", "--steps", "2", "--repeats", "1", "--warmup", "0", "--hidden", "8",
+                "--layers", "1", "--batch-size", "8", "--pin", "none", "--json", json, "--csv", csv, "--plot", plot,
+            ], timeout: .seconds(300))
+        expectSuccess(result)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        #expect((report?["results"] as? [Any])?.count == 2)
+        let csvLines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }
+        #expect(csvLines.count == 3, "a header and a row per thread count")
+        #expect(csvLines.first?.contains("threads") == true)
+        let svg = try Data(contentsOf: URL(fileURLWithPath: plot))
+        let parser = XMLParser(data: svg)
+        #expect(parser.parse(), "the plot is not well-formed XML")
+        #expect(String(decoding: svg, as: UTF8.self).contains("<svg"))
+    }
+}
+
+/// Tests too slow for a debug build's usual run.
+enum SlowTests {
+    static var enabled: Bool {
+        #if DEBUG
+        ProcessInfo.processInfo.environment["RECUR_SLOW_TESTS"] == "1"
+        #else
+        true
+        #endif
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import RecurTestSupport
+
+/// A started `recur` process whose stdout and stderr go to files (so a
+/// chatty process never blocks on a full pipe), to be signalled and waited for.
+final class RunningCommand {
+    let arguments: [String]
+    private let process = Process()
+    private let outputDirectory: TemporaryDirectory
+    /// The directory it runs in, kept alive as long as the command when the command made it.
+    private let workingDirectory: TemporaryDirectory?
+
+    /// Starts `recur arguments` in `directory`, or in a fresh temporary
+    /// directory when nil; with `memoryLimitKiB`, under that limit on its
+    /// virtual memory (`ulimit -v`), so a huge allocation fails instead of
+    /// taking the machine's memory.
+    ///
+    /// A child inherits the spawning thread's signal mask, and the Dispatch
+    /// threads tests run on block SIGINT and SIGTERM; the child gets them
+    /// unblocked, as from a shell, unless `inheritingBlockedStopSignals`.
+    init(
+        _ arguments: [String], in directory: String? = nil, memoryLimitKiB: Int? = nil,
+        inheritingBlockedStopSignals: Bool = false
+    ) throws {
+        self.arguments = arguments
+        outputDirectory = try TemporaryDirectory(prefix: "recur-cli-output")
+        let temporaryWorkingDirectory = directory == nil ? try TemporaryDirectory(prefix: "recur-cli-cwd") : nil
+        workingDirectory = temporaryWorkingDirectory
+        try Data().write(to: URL(fileURLWithPath: outputDirectory.file("stdout")))
+        try Data().write(to: URL(fileURLWithPath: outputDirectory.file("stderr")))
+        let executable = try RecurExecutable.path()
+        if let memoryLimitKiB {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -v \(memoryLimitKiB) && exec \"$0\" \"$@\"", executable] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+        }
+        process.currentDirectoryURL = URL(fileURLWithPath: directory ?? temporaryWorkingDirectory?.path ?? ".")
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputDirectory.file("stdout")))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: outputDirectory.file("stderr")))
+        var previousMask = sigset_t()
+        if !inheritingBlockedStopSignals {
+            var stopSignals = sigset_t()
+            sigemptyset(&stopSignals)
+            sigaddset(&stopSignals, SIGINT)
+            sigaddset(&stopSignals, SIGTERM)
+            pthread_sigmask(SIG_UNBLOCK, &stopSignals, &previousMask)
+        }
+        defer { if !inheritingBlockedStopSignals { pthread_sigmask(SIG_SETMASK, &previousMask, nil) } }
+        try process.run()
+    }
+
+    var isRunning: Bool { process.isRunning }
+
+    /// Sends `signalNumber` (e.g. `SIGINT`) to the process.
+    func send(_ signalNumber: Int32) {
+        kill(process.processIdentifier, signalNumber)
+    }
+
+    /// Waits until the process ends, or kills it (SIGKILL) after `timeout`
+    /// and reports ``CommandResult/timedOut``.
+    func wait(timeout: Duration) async throws -> CommandResult {
+        let deadline = ContinuousClock.now + timeout
+        var timedOut = false
+        while process.isRunning {
+            if ContinuousClock.now >= deadline {
+                timedOut = true
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                break
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        process.waitUntilExit()
+        return CommandResult(
+            status: process.terminationStatus,
+            signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil,
+            timedOut: timedOut,
+            standardOutput: try String(contentsOfFile: outputDirectory.file("stdout"), encoding: .utf8),
+            standardError: try String(contentsOfFile: outputDirectory.file("stderr"), encoding: .utf8),
+            arguments: arguments)
+    }
+
+    /// Kills a process still running when the test lets go of it.
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
