@@ -6,11 +6,17 @@ enum JSONLines {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // JSON has no NaN or infinity; a diverged figure is still reported.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return encoder
     }()
 
     static func print<Value: Encodable>(_ value: Value) {
-        guard let data = try? encoder.encode(value) else { return }
-        Console.line(String(decoding: data, as: UTF8.self))
+        do {
+            Console.line(String(decoding: try encoder.encode(value), as: UTF8.self))
+        } catch {
+            Console.error("recur: cannot write a JSON line: \(error)")
+        }
     }
 }

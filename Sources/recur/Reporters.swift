@@ -6,7 +6,6 @@ import RecurTrainer
 final class TextReporter: TrainingObserver {
     private let profile: Bool
     private var lastDraw = 0.0
-    private(set) var lastCheckpoint: String?
 
     init(profile: Bool) {
         self.profile = profile
@@ -46,7 +45,6 @@ final class TextReporter: TrainingObserver {
     }
 
     func savedCheckpoint(_ saved: CheckpointSaved) {
-        lastCheckpoint = saved.path
         if Console.isTerminal { Console.overwrite("") }
         Console.line("saved checkpoint \(saved.path) (step \(saved.globalStep))")
     }

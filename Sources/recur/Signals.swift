@@ -13,12 +13,17 @@ private let receivedSignal = Atomic<Int32>(0)
 /// a checkpoint); a second one ends the process at once, as usual.
 enum Signals {
     static func install() {
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber) { number in
                 receivedSignal.store(number, ordering: .relaxed)
                 signal(number, SIG_DFL)
             }
+            sigaddset(&stopSignals, signalNumber)
         }
+        // A process started from a thread that blocks them inherits the mask.
+        pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
     }
 
     /// The signal that asked to stop, if any.

@@ -86,8 +86,10 @@ struct TrainCommand: ParsableCommand {
         for warning in trainer.setup.warnings { Console.error(warning) }
         let summary = try trainer.run()
         if let signal = Signals.pending() {
-            if !json, let saved = (reporter as? TextReporter)?.lastCheckpoint {
-                Console.error("recur: stopped by \(summary.interruptedBy ?? "a signal"); resume with: recur train --resume \(directory(of: saved))")
+            if let saved = summary.lastCheckpoint {
+                Console.error(
+                    "recur: stopped by \(summary.interruptedBy ?? "a signal") after saving \(saved); "
+                        + "resume with: recur train --resume \(directory(of: saved))")
             }
             Console.exit(128 + signal)
         }

@@ -21,6 +21,8 @@ public final class Trainer {
     private let resumeState: TrainingState?
     /// Polled after every step; returns the signal number that asks the run to stop.
     private let interruption: () -> Int32?
+    private var lastCheckpoint: String?
+    private var lastCheckpointStep: Int?
 
     /// Loads the data and the starting point, starts the workers.
     public init(
@@ -46,6 +48,12 @@ public final class Trainer {
             options = try options.resuming(from: state, shape: loaded.shape, path: newest)
             resumed = (newest, loaded, state)
         }
+        let workers: Int
+        switch options.threads {
+        case .fixed(let count): workers = count
+        case .auto: workers = 1
+        }
+        try options.requireMemory(workers: workers)
         self.options = options
         self.observer = observer
         self.interruption = interruption
@@ -114,6 +122,7 @@ public final class Trainer {
         var reports: [EpochReport] = []
         var trainSeconds = 0.0
         var trainedSamples = 0
+        var runLossSum = 0.0
         var interruptedBy: Int32?
         epochs: for epoch in firstEpoch..<options.epochs {
             let order = Self.epochOrder(seed: options.seed, epoch: epoch, count: train.count)
@@ -148,6 +157,7 @@ public final class Trainer {
                     interruptedBy = signal
                     trainSeconds += seconds
                     trainedSamples += samples
+                    runLossSum += lossSum
                     break epochs
                 }
                 if let every = options.checkpointEvery, globalStep % every == 0, batch < stepsPerEpoch {
@@ -156,6 +166,7 @@ public final class Trainer {
             }
             trainSeconds += seconds
             trainedSamples += samples
+            runLossSum += lossSum
             guard steps > 0 else { break }
             let evaluationStart = monotonicSeconds()
             let evaluation = evaluate()
@@ -166,7 +177,7 @@ public final class Trainer {
             observer.finishedEpoch(reports[reports.count - 1])
             let position = batch == stepsPerEpoch
                 ? TrainingPosition(epoch: epoch + 1, batch: 0) : TrainingPosition(epoch: epoch, batch: batch)
-            if options.checkpointDirectory != nil || options.resume != nil {
+            if (options.checkpointDirectory != nil || options.resume != nil) && lastCheckpointStep != globalStep {
                 try saveCheckpoint(at: position, globalStep: globalStep, fallback: false)
             }
             if globalStep >= stepLimit { break }
@@ -185,13 +196,13 @@ public final class Trainer {
         let final: (accuracy: Double, meanLoss: Double) = reports.last.map { ($0.testAccuracy, $0.testLoss) } ?? evaluate()
         let summary = TrainingSummary(
             epochs: reports, steps: globalStep,
-            trainLoss: reports.isEmpty ? .nan : reports.map { $0.trainLoss * Double($0.samples) }.reduce(0, +)
-                / Double(reports.map(\.samples).reduce(0, +)),
+            trainLoss: trainedSamples > 0 ? runLossSum / Double(trainedSamples) : nil,
             testLoss: final.meanLoss, testAccuracy: final.accuracy, seconds: monotonicSeconds() - runStart,
             trainSeconds: trainSeconds, samplesPerSecond: trainSeconds > 0 ? Double(trainedSamples) / trainSeconds : 0,
             threads: setup.pool.count, batchSize: batchSize, backend: setup.backend.name, savedModel: savedModel,
             phases: stepsTaken > 0 ? PhaseBreakdown(engine.workerPhaseTimes, reduce: .mean) : nil,
-            phasesMax: stepsTaken > 0 ? PhaseBreakdown(engine.workerPhaseTimes, reduce: .max) : nil, interruptedBy: interruptedBy.map(Self.signalName))
+            phasesMax: stepsTaken > 0 ? PhaseBreakdown(engine.workerPhaseTimes, reduce: .max) : nil, interruptedBy: interruptedBy.map(Self.signalName),
+            lastCheckpoint: lastCheckpoint)
         observer.finished(summary)
         return summary
     }
@@ -212,6 +223,8 @@ public final class Trainer {
             batchSize: options.batchSize, learningRate: options.learningRate, shardSize: options.shardSize,
             epochs: options.epochs, stepLimit: options.steps)
         let path = try folder.save(parameters: engine.parameters, optimizer: engine.optimizer, state: state)
+        lastCheckpoint = path
+        lastCheckpointStep = globalStep
         observer.savedCheckpoint(CheckpointSaved(path: path, globalStep: globalStep))
     }
 

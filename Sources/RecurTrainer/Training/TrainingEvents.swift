@@ -63,7 +63,9 @@ public struct TrainingSummary: Codable, Sendable {
     public var event = "summary"
     public var epochs: [EpochReport]
     public var steps: Int
-    public var trainLoss: Double
+    /// Mean training loss over every sample trained in this run (nil when
+    /// no step was taken).
+    public var trainLoss: Double?
     public var testLoss: Double
     public var testAccuracy: Double
     /// Wall-clock seconds of the run after loading data: steps and evaluations.
@@ -83,6 +85,8 @@ public struct TrainingSummary: Codable, Sendable {
     public var phasesMax: PhaseBreakdown?
     /// Set when a signal stopped the run early.
     public var interruptedBy: String?
+    /// The last checkpoint this run wrote, if any: `recur train --resume` its folder.
+    public var lastCheckpoint: String?
 }
 
 /// Receives a run's events as they happen (on the training thread).
