@@ -100,7 +100,7 @@ public enum Checkpoint {
         let isCheckpoint = file.metadata["format"] == format
         if isCheckpoint {
             guard let version = file.metadata["format_version"] else {
-                throw CheckpointError(path: path, reason: .missingMetadata("format_version"))
+                throw CheckpointError(path: path, reason: .content(.missingMetadata("format_version")))
             }
             guard version == formatVersion else {
                 throw CheckpointError(path: path, reason: .unsupportedVersion(version))
@@ -108,14 +108,14 @@ public enum Checkpoint {
         }
         let parameters: Parameters
         let training: TrainingState?
-        do throws(CheckpointContentIssue) {
+        do throws(ModelFileIssue) {
             parameters = Parameters(shape: try file.modelShape(metadataRequired: isCheckpoint))
             try file.load(prefix: "", layout: parameters.layout, into: parameters.storage)
             training =
                 file.metadata[TrainingState.stepsKey] == nil
                 ? nil : try TrainingState(reading: MetadataFields(file.metadata))
         } catch {
-            throw CheckpointError(path: path, issue: error)
+            throw CheckpointError(path: path, reason: .content(error))
         }
         let optimizer = try loadOptimizer(from: file, layout: parameters.layout, path: path)
         return LoadedCheckpoint(path: path, parameters: parameters, optimizer: optimizer, training: training)
@@ -130,7 +130,7 @@ public enum Checkpoint {
             file.names.contains { $0.hasPrefix("optimizer.") }
             || file.metadata.keys.contains { $0.hasPrefix("optimizer.") }
         guard present else { return nil }
-        do throws(CheckpointContentIssue) {
+        do throws(ModelFileIssue) {
             let fields = MetadataFields(file.metadata)
             let optimizer = AdamState(
                 layout: layout, learningRate: try fields.number("optimizer.lr", in: AdamSettingRanges.learningRate))
@@ -145,7 +145,7 @@ public enum Checkpoint {
         } catch .missingMetadata(let key) {
             throw CheckpointError(path: path, reason: .optimizerIncomplete(missing: "no metadata '\(key)'"))
         } catch {
-            throw CheckpointError(path: path, issue: error)
+            throw CheckpointError(path: path, reason: .content(error))
         }
     }
 

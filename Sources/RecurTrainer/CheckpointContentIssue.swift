@@ -1,16 +1,26 @@
 import RecurCore
 import RecurSafetensors
 
-/// A problem with the tensors or metadata of a model file, before the file's
-/// path is attached. ``CheckpointError`` and ``VerificationError`` carry these
-/// as reasons of their own.
-enum CheckpointContentIssue: Error, Equatable {
+/// A problem with the tensors or metadata of a model file (a checkpoint or a
+/// `recur verify` reference), without the file's path.
+///
+/// ``CheckpointError`` and ``VerificationError`` carry it as their `content`
+/// reason and put the path in front of its description, which is the problem
+/// in words, e.g. `tensor 'fc.weight' has shape [10, 3584] but the model needs [10, 7168]`.
+public enum ModelFileIssue: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A tensor the model or the check needs is missing.
     case missingTensor(String)
+    /// A tensor has element type `dtype` instead of `expected`.
     case wrongDType(tensor: String, dtype: DType, expected: DType)
+    /// A tensor has another shape than the model (or the metadata) implies.
     case wrongShape(tensor: String, shape: [Int], expected: [Int])
+    /// A metadata key is missing.
     case missingMetadata(String)
+    /// A metadata value does not parse or is out of range; `expected` says what would do.
     case invalidMetadata(key: String, value: String, expected: String)
+    /// No shape metadata, and the tensors do not tell the shape.
     case cannotInferShape(String)
+    /// The metadata's shape differs from the one the tensors have.
     case metadataContradictsTensors(key: String, metadata: Int, tensors: Int)
 }
 
@@ -27,8 +37,9 @@ extension ModelShape {
     var summary: String { metadataFields.map { "\($0.label) \($0.value)" }.joined(separator: ", ") }
 }
 
-extension CheckpointContentIssue: CustomStringConvertible {
-    var description: String {
+extension ModelFileIssue {
+    /// The problem in words, without the file's path.
+    public var description: String {
         switch self {
         case .missingTensor(let name):
             "missing tensor '\(name)'"

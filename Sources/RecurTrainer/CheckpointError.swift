@@ -13,20 +13,8 @@ public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertib
         case notSafetensors(SafetensorsError)
         /// `format` is `recur-checkpoint` but `format_version` is not one this build reads.
         case unsupportedVersion(String)
-        /// A parameter tensor is missing.
-        case missingTensor(String)
-        /// A tensor is not `F32`.
-        case wrongDType(tensor: String, dtype: DType)
-        /// A tensor has another shape than the model needs.
-        case wrongShape(tensor: String, shape: [Int], expected: [Int])
-        /// A metadata key is missing.
-        case missingMetadata(String)
-        /// A metadata value does not parse or is out of range.
-        case invalidMetadata(key: String, value: String, expected: String)
-        /// A file without shape metadata whose tensors do not tell the shape.
-        case cannotInferShape(String)
-        /// The metadata's shape differs from the one the tensors have.
-        case metadataContradictsTensors(key: String, metadata: Int, tensors: Int)
+        /// A tensor or metadata value is missing, malformed, or does not fit the others.
+        case content(ModelFileIssue)
         /// Some tensors of the optimizer state are there but not all.
         case optimizerIncomplete(missing: String)
         /// The optimizer state handed to ``Checkpoint/save(parameters:optimizer:training:to:)``
@@ -38,62 +26,30 @@ public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertib
 
     /// The checkpoint's path.
     public var path: String
+    /// What is wrong with the checkpoint, or with writing it.
     public var reason: Reason
 
+    /// An error about the checkpoint at `path`.
     public init(path: String, reason: Reason) {
         self.path = path
         self.reason = reason
     }
 
-    init(path: String, issue: CheckpointContentIssue) {
-        let reason: Reason =
-            switch issue {
-            case .missingTensor(let name): .missingTensor(name)
-            case .wrongDType(let name, let dtype, _): .wrongDType(tensor: name, dtype: dtype)
-            case .wrongShape(let name, let shape, let expected):
-                .wrongShape(tensor: name, shape: shape, expected: expected)
-            case .missingMetadata(let key): .missingMetadata(key)
-            case .invalidMetadata(let key, let value, let expected):
-                .invalidMetadata(key: key, value: value, expected: expected)
-            case .cannotInferShape(let problem): .cannotInferShape(problem)
-            case .metadataContradictsTensors(let key, let metadata, let tensors):
-                .metadataContradictsTensors(key: key, metadata: metadata, tensors: tensors)
-            }
-        self.init(path: path, reason: reason)
-    }
-
+    /// One line naming the file: the file or safetensors error's own
+    /// description, which names it, or `path: problem`.
     public var description: String {
         switch reason {
         case .file(let error): "\(error)"
         case .notSafetensors(let error): "\(error)"
-        default: "\(path): \(message)"
-        }
-    }
-
-    /// The problem in words, for reasons whose own errors do not name the file.
-    private var message: String {
-        switch reason {
-        case .file, .notSafetensors: ""
         case .unsupportedVersion(let version):
-            "recur-checkpoint format_version '\(version)' is not supported (this build reads version \(Checkpoint.formatVersion))"
-        case .missingTensor(let name): CheckpointContentIssue.missingTensor(name).description
-        case .wrongDType(let name, let dtype):
-            CheckpointContentIssue.wrongDType(tensor: name, dtype: dtype, expected: .F32).description
-        case .wrongShape(let name, let shape, let expected):
-            CheckpointContentIssue.wrongShape(tensor: name, shape: shape, expected: expected).description
-        case .missingMetadata(let key): CheckpointContentIssue.missingMetadata(key).description
-        case .invalidMetadata(let key, let value, let expected):
-            CheckpointContentIssue.invalidMetadata(key: key, value: value, expected: expected).description
-        case .cannotInferShape(let problem): CheckpointContentIssue.cannotInferShape(problem).description
-        case .metadataContradictsTensors(let key, let metadata, let tensors):
-            CheckpointContentIssue.metadataContradictsTensors(key: key, metadata: metadata, tensors: tensors)
-                .description
+            "\(path): recur-checkpoint format_version '\(version)' is not supported (this build reads version \(Checkpoint.formatVersion))"
+        case .content(let issue): "\(path): \(issue)"
         case .optimizerIncomplete(let missing):
-            "optimizer state incomplete: \(missing) (resuming needs every optimizer.exp_avg.* and optimizer.exp_avg_sq.* tensor and the optimizer.* metadata)"
+            "\(path): optimizer state incomplete: \(missing) (resuming needs every optimizer.exp_avg.* and optimizer.exp_avg_sq.* tensor and the optimizer.* metadata)"
         case .optimizerLayoutMismatch(let parameters, let optimizer):
-            "optimizer state holds \(optimizer) floats per moment but the parameters' layout has \(parameters)"
+            "\(path): optimizer state holds \(optimizer) floats per moment but the parameters' layout has \(parameters)"
         case .shapeMismatch(let checkpoint, let requested):
-            Self.shapeMismatchMessage(checkpoint: checkpoint, requested: requested)
+            "\(path): \(Self.shapeMismatchMessage(checkpoint: checkpoint, requested: requested))"
         }
     }
 

@@ -14,7 +14,7 @@ extension SafetensorsFile {
     /// in the file, `F32`, with the right shape, before anything is
     /// allocated for it: a hostile header cannot make the caller allocate
     /// more than the file holds.
-    func modelShape(metadataRequired: Bool) throws(CheckpointContentIssue) -> ModelShape {
+    func modelShape(metadataRequired: Bool) throws(ModelFileIssue) -> ModelShape {
         let keys = ModelShape().metadataFields.map(\.key)
         let shape =
             metadataRequired || keys.contains(where: { metadata[$0] != nil })
@@ -26,7 +26,7 @@ extension SafetensorsFile {
     /// Checks the tensors of every parameter of `shape`, in state-dict order,
     /// with the names and shapes of ``ParameterLayout``. Stops at the first
     /// problem, so a huge layer count costs no more than the file's tensors.
-    private func checkParameterTensors(of shape: ModelShape) throws(CheckpointContentIssue) {
+    private func checkParameterTensors(of shape: ModelShape) throws(ModelFileIssue) {
         for layer in 0..<shape.layers {
             let hidden = shape.hidden
             _ = try checkedTensor("rnn.weight_ih_l\(layer)", dtype: .F32, shape: [hidden, shape.layerInputSize(layer)])
@@ -44,7 +44,7 @@ extension SafetensorsFile {
         _ = try checkedTensor("fc.weight", dtype: .F32, shape: [shape.classes, columns])
     }
 
-    private func shapeFromMetadata() throws(CheckpointContentIssue) -> ModelShape {
+    private func shapeFromMetadata() throws(ModelFileIssue) -> ModelShape {
         let fields = MetadataFields(metadata)
         let shape = ModelShape(
             inputSize: try fields.integer("input_size", atLeast: 1),
@@ -66,8 +66,8 @@ extension SafetensorsFile {
     /// `rnn.weight_ih_l0`, `rnn.weight_ih_l1`, ... exist, input size from
     /// `rnn.weight_ih_l0`, classes from `fc.bias`, and the sequence length as
     /// `fc.weight`'s columns over hidden.
-    func inferredModelShape() throws(CheckpointContentIssue) -> ModelShape {
-        func dimensions(_ name: String, rank: Int) throws(CheckpointContentIssue) -> [Int] {
+    func inferredModelShape() throws(ModelFileIssue) -> ModelShape {
+        func dimensions(_ name: String, rank: Int) throws(ModelFileIssue) -> [Int] {
             guard let tensor = tensors[name] else { throw .cannotInferShape("no tensor '\(name)'") }
             guard tensor.shape.count == rank, tensor.shape.allSatisfy({ $0 > 0 }) else {
                 throw .cannotInferShape(
@@ -92,7 +92,7 @@ extension SafetensorsFile {
     }
 
     /// The values of the `F32` tensor `name`, which must have `shape`.
-    func checkedFloats(_ name: String, shape: [Int]) throws(CheckpointContentIssue) -> [Float] {
+    func checkedFloats(_ name: String, shape: [Int]) throws(ModelFileIssue) -> [Float] {
         let tensor = try checkedTensor(name, dtype: .F32, shape: shape)
         do throws(TensorError) {
             return try tensor.floats()
@@ -102,7 +102,7 @@ extension SafetensorsFile {
     }
 
     /// The values of the `I64` tensor `name`, which must have `shape`.
-    func checkedInt64s(_ name: String, shape: [Int]) throws(CheckpointContentIssue) -> [Int64] {
+    func checkedInt64s(_ name: String, shape: [Int]) throws(ModelFileIssue) -> [Int64] {
         let tensor = try checkedTensor(name, dtype: .I64, shape: shape)
         do throws(TensorError) {
             return try tensor.int64s()
@@ -112,7 +112,7 @@ extension SafetensorsFile {
     }
 
     /// The tensor `name`, which must have `dtype` and `shape`.
-    func checkedTensor(_ name: String, dtype: DType, shape: [Int]) throws(CheckpointContentIssue) -> Tensor {
+    func checkedTensor(_ name: String, dtype: DType, shape: [Int]) throws(ModelFileIssue) -> Tensor {
         guard let tensor = tensors[name] else { throw .missingTensor(name) }
         guard tensor.dtype == dtype else { throw .wrongDType(tensor: name, dtype: tensor.dtype, expected: dtype) }
         guard tensor.shape == shape else { throw .wrongShape(tensor: name, shape: tensor.shape, expected: shape) }
@@ -122,7 +122,7 @@ extension SafetensorsFile {
     /// Copies the tensors `prefix + slot.name` of every slot of `layout` into
     /// `buffer`, laid out by `layout` (padding untouched).
     /// - Complexity: O(`layout.parameterCount`).
-    func load(prefix: String, layout: ParameterLayout, into buffer: FloatBuffer) throws(CheckpointContentIssue) {
+    func load(prefix: String, layout: ParameterLayout, into buffer: FloatBuffer) throws(ModelFileIssue) {
         for slot in layout.slots {
             let values = try checkedFloats(prefix + slot.name, shape: slot.shape)
             for (index, value) in values.enumerated() { buffer.pointer[slot.offset + index] = value }

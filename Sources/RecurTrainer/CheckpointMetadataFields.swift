@@ -6,13 +6,13 @@ struct MetadataFields {
     init(_ metadata: [String: String]) { self.metadata = metadata }
 
     /// The text of `key`.
-    func text(_ key: String) throws(CheckpointContentIssue) -> String {
+    func text(_ key: String) throws(ModelFileIssue) -> String {
         guard let value = metadata[key] else { throw .missingMetadata(key) }
         return value
     }
 
     /// A decimal integer of at least `minimum`.
-    func integer(_ key: String, atLeast minimum: Int) throws(CheckpointContentIssue) -> Int {
+    func integer(_ key: String, atLeast minimum: Int) throws(ModelFileIssue) -> Int {
         let value = try text(key)
         guard let number = Int(value), number >= minimum else {
             throw .invalidMetadata(key: key, value: value, expected: "an integer of at least \(minimum)")
@@ -21,12 +21,12 @@ struct MetadataFields {
     }
 
     /// A decimal integer of at least `minimum`, or nil when `key` is absent.
-    func optionalInteger(_ key: String, atLeast minimum: Int) throws(CheckpointContentIssue) -> Int? {
+    func optionalInteger(_ key: String, atLeast minimum: Int) throws(ModelFileIssue) -> Int? {
         metadata[key] == nil ? nil : try integer(key, atLeast: minimum)
     }
 
     /// An unsigned 64-bit decimal integer.
-    func unsigned(_ key: String) throws(CheckpointContentIssue) -> UInt64 {
+    func unsigned(_ key: String) throws(ModelFileIssue) -> UInt64 {
         let value = try text(key)
         guard let number = UInt64(value) else {
             throw .invalidMetadata(key: key, value: value, expected: "an unsigned 64-bit integer")
@@ -35,12 +35,12 @@ struct MetadataFields {
     }
 
     /// A finite number in `range`, written as Swift or Python print it ("0.001", "1e-08").
-    func number(_ key: String, in range: Range<Double>) throws(CheckpointContentIssue) -> Double {
+    func number(_ key: String, in range: Range<Double>) throws(ModelFileIssue) -> Double {
         try Self.number(try text(key), key: key, in: range)
     }
 
     /// Two finite numbers in `range` separated by a comma, as in `betas` = "0.9,0.999".
-    func pair(_ key: String, in range: Range<Double>) throws(CheckpointContentIssue) -> (Double, Double) {
+    func pair(_ key: String, in range: Range<Double>) throws(ModelFileIssue) -> (Double, Double) {
         let value = try text(key)
         let parts = value.split(separator: ",", omittingEmptySubsequences: false)
         guard parts.count == 2 else {
@@ -61,7 +61,7 @@ struct MetadataFields {
 
     private static func number(
         _ text: String, key: String, in range: Range<Double>, whole: String? = nil
-    ) throws(CheckpointContentIssue) -> Double {
+    ) throws(ModelFileIssue) -> Double {
         let trimmed = text.trimmingSpaces
         guard let number = Double(trimmed), number.isFinite, range.contains(number) else {
             let bounds =

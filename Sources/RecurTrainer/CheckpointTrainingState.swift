@@ -78,7 +78,7 @@ public struct TrainingState: Codable, Hashable, Sendable {
     static let stepsKey = "training.steps"
 
     /// Reads every field, failing on the first missing or invalid one.
-    init(reading fields: MetadataFields) throws(CheckpointContentIssue) {
+    init(reading fields: MetadataFields) throws(ModelFileIssue) {
         let betas = try fields.pair("training.betas", in: AdamSettingRanges.beta)
         self.init(
             optimizerSteps: try fields.integer(Self.stepsKey, atLeast: 0),

@@ -62,14 +62,14 @@ public struct VerificationReference: Sendable {
         }
         let shape: ModelShape
         let targets: [Int64]
-        do throws(CheckpointContentIssue) {
+        do throws(ModelFileIssue) {
             shape = try file.modelShape(metadataRequired: false)
             let batch =
                 file.metadata["batch"] == nil
                 ? try file.length(ofVector: "target") : try MetadataFields(file.metadata).integer("batch", atLeast: 1)
             targets = try file.checkedInt64s("target", shape: [batch])
         } catch {
-            throw VerificationError(path: path, issue: error)
+            throw VerificationError(path: path, reason: .content(error))
         }
         var labels: [Int32] = []
         for (index, target) in targets.enumerated() {
@@ -79,15 +79,15 @@ public struct VerificationReference: Sendable {
             }
             labels.append(label)
         }
-        do throws(CheckpointContentIssue) {
+        do throws(ModelFileIssue) {
             try self.init(path: path, file: file, shape: shape, labels: labels)
         } catch {
-            throw VerificationError(path: path, issue: error)
+            throw VerificationError(path: path, reason: .content(error))
         }
     }
 
     /// Reads everything but the labels, which the caller has checked.
-    private init(path: String, file: SafetensorsFile, shape: ModelShape, labels: [Int32]) throws(CheckpointContentIssue)
+    private init(path: String, file: SafetensorsFile, shape: ModelShape, labels: [Int32]) throws(ModelFileIssue)
     {
         let fields = MetadataFields(file.metadata)
         let batch = labels.count
@@ -111,7 +111,7 @@ public struct VerificationReference: Sendable {
 
     private static func perTensor(
         _ file: SafetensorsFile, prefix: String, layout: ParameterLayout
-    ) throws(CheckpointContentIssue) -> [[Float]] {
+    ) throws(ModelFileIssue) -> [[Float]] {
         var values: [[Float]] = []
         for slot in layout.slots { values.append(try file.checkedFloats(prefix + slot.name, shape: slot.shape)) }
         return values
@@ -120,7 +120,7 @@ public struct VerificationReference: Sendable {
 
 extension SafetensorsFile {
     /// The length of the one-dimensional, non-empty tensor `name`.
-    fileprivate func length(ofVector name: String) throws(CheckpointContentIssue) -> Int {
+    fileprivate func length(ofVector name: String) throws(ModelFileIssue) -> Int {
         guard let tensor = tensors[name] else { throw .missingTensor(name) }
         guard tensor.shape.count == 1, tensor.shape[0] > 0 else {
             throw .wrongShape(tensor: name, shape: tensor.shape, expected: [max(tensor.shape.first ?? 1, 1)])

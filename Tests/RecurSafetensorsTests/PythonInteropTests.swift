@@ -65,32 +65,3 @@ struct PythonInteropTests {
         #expect(Set(file.names) == ["w", "i", "b"])
     }
 }
-
-/// Runs `python3` for the interoperability tests.
-enum Python {
-    struct Failure: Error, CustomStringConvertible {
-        var status: Int32
-        var output: String
-        var description: String { "python3 exited with status \(status): \(output)" }
-    }
-
-    /// Whether `python3` can import `safetensors` and `numpy`.
-    static let hasSafetensors: Bool = (try? run("import safetensors, numpy")) != nil
-
-    /// Runs `script` with `arguments`; returns its standard output.
-    /// - Throws: ``Failure`` with the combined output when it exits with a non-zero status.
-    static func run(_ script: String, arguments: [String] = []) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw Failure(status: process.terminationStatus, output: text) }
-        return text
-    }
-}

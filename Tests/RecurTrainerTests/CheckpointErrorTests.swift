@@ -12,7 +12,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let path = try CheckpointSamples.editedCheckpoint(in: directory) { $0.removeTensor(named: "fc.bias") }
         let error = try #require(CheckpointSamples.loadFailure(path))
-        #expect(error.reason == .missingTensor("fc.bias"))
+        #expect(error.reason == .content(.missingTensor("fc.bias")))
         #expect(error.description == "\(path): missing tensor 'fc.bias'")
     }
 
@@ -22,7 +22,7 @@ import Testing
             try $0.set(Tensor(floats: [Float](repeating: 0, count: 20), shape: [4, 5]), named: "rnn.weight_hh_l1")
         }
         let error = try #require(CheckpointSamples.loadFailure(path))
-        #expect(error.reason == .wrongShape(tensor: "rnn.weight_hh_l1", shape: [4, 5], expected: [4, 4]))
+        #expect(error.reason == .content(.wrongShape(tensor: "rnn.weight_hh_l1", shape: [4, 5], expected: [4, 4])))
         #expect(error.description == "\(path): tensor 'rnn.weight_hh_l1' has shape [4, 5] but the model needs [4, 4]")
     }
 
@@ -32,7 +32,7 @@ import Testing
             try $0.set(Tensor(dtype: .F16, shape: [3], bytes: [UInt8](repeating: 0, count: 6)), named: "fc.bias")
         }
         let error = try #require(CheckpointSamples.loadFailure(path))
-        #expect(error.reason == .wrongDType(tensor: "fc.bias", dtype: .F16))
+        #expect(error.reason == .content(.wrongDType(tensor: "fc.bias", dtype: .F16, expected: .F32)))
         #expect(error.description == "\(path): tensor 'fc.bias' is F16, expected F32")
     }
 
@@ -40,7 +40,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let path = try CheckpointSamples.editedCheckpoint(in: directory) { $0.metadata["hidden"] = "8" }
         let error = try #require(CheckpointSamples.loadFailure(path))
-        #expect(error.reason == .metadataContradictsTensors(key: "hidden", metadata: 8, tensors: 4))
+        #expect(error.reason == .content(.metadataContradictsTensors(key: "hidden", metadata: 8, tensors: 4)))
         #expect(error.description == "\(path): metadata says hidden=8 but the tensors say hidden=4")
     }
 
@@ -53,20 +53,22 @@ import Testing
         }
         // Stops at the first tensor, without allocating for the claimed shape.
         let error = try #require(CheckpointSamples.loadFailure(path))
-        #expect(error.reason == .wrongShape(tensor: "rnn.weight_ih_l0", shape: [4, 5], expected: [Int.max, 5]))
+        #expect(
+            error.reason == .content(.wrongShape(tensor: "rnn.weight_ih_l0", shape: [4, 5], expected: [Int.max, 5])))
     }
 
     @Test func unparsableMetadata() throws {
         let directory = try TemporaryDirectory()
         let path = try CheckpointSamples.editedCheckpoint(in: directory) { $0.metadata["layers"] = "two" }
         let error = try #require(CheckpointSamples.loadFailure(path))
-        #expect(error.reason == .invalidMetadata(key: "layers", value: "two", expected: "an integer of at least 1"))
+        #expect(
+            error.reason == .content(.invalidMetadata(key: "layers", value: "two", expected: "an integer of at least 1")))
         #expect(error.description == "\(path): metadata 'layers' is 'two', expected an integer of at least 1")
 
         let missing = try CheckpointSamples.editedCheckpoint(in: directory) {
             $0.metadata.removeValue(forKey: "seq_len")
         }
-        #expect(CheckpointSamples.loadFailure(missing)?.reason == .missingMetadata("seq_len"))
+        #expect(CheckpointSamples.loadFailure(missing)?.reason == .content(.missingMetadata("seq_len")))
     }
 
     @Test func invalidTrainingState() throws {
@@ -77,7 +79,8 @@ import Testing
         }
         let error = try #require(CheckpointSamples.loadFailure(path))
         #expect(
-            error.reason == .invalidMetadata(key: "training.lr", value: "nan", expected: "a number of at least 0.0"))
+            error.reason
+                == .content(.invalidMetadata(key: "training.lr", value: "nan", expected: "a number of at least 0.0")))
     }
 
     @Test func unsupportedFormatVersion() throws {
@@ -175,7 +178,7 @@ import Testing
         ])
         try file.write(to: path)
         let error = try #require(CheckpointSamples.loadFailure(path))
-        #expect(error.reason == .cannotInferShape("fc.weight has 10 columns, not a multiple of hidden 3"))
+        #expect(error.reason == .content(.cannotInferShape("fc.weight has 10 columns, not a multiple of hidden 3")))
         #expect(
             error.description
                 == "\(path): cannot infer the model shape from the tensors: fc.weight has 10 columns, not a multiple of hidden 3"

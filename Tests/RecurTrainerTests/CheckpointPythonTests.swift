@@ -10,7 +10,7 @@ import Testing
 /// module with `load_state_dict`; without it, with `safetensors` and numpy
 /// (names, shapes, dtypes and every value). Skipped where `python3` lacks
 /// `safetensors` and `numpy`.
-@Suite(.enabled(if: CheckpointPython.hasSafetensors))
+@Suite(.enabled(if: Python.hasSafetensors))
 struct CheckpointPythonTests {
     @Test func pythonReadsAModelOnlyCheckpoint() throws {
         let directory = try TemporaryDirectory()
@@ -53,7 +53,7 @@ struct CheckpointPythonTests {
                 result["torch"] = bool(torch.equal(model.fc.bias, load_torch(sys.argv[1])["fc.bias"]))
             print(json.dumps(result))
             """
-        let output = try CheckpointPython.run(script, arguments: [path, copy])
+        let output = try Python.run(script, arguments: [path, copy])
         let result = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
         let layout = parameters.layout
         #expect(result["names"] as? [String] == layout.slots.map(\.name).sorted())
@@ -62,7 +62,7 @@ struct CheckpointPythonTests {
                 == Dictionary(uniqueKeysWithValues: layout.slots.map { ($0.name, $0.shape) }))
         #expect(result["dtypes"] as? [String] == ["float32"])
         #expect((result["metadata"] as? [String: String])?["format"] == "recur-checkpoint")
-        if CheckpointPython.hasTorch { #expect(result["torch"] as? Bool == true) }
+        if Python.hasTorch { #expect(result["torch"] as? Bool == true) }
 
         let roundTripped = try SafetensorsFile.read(path: copy)
         for slot in layout.slots {
@@ -72,37 +72,5 @@ struct CheckpointPythonTests {
         }
         // Python's file is a plain state dict: it loads with the shape inferred from the tensors.
         #expect(try Checkpoint.load(path: copy).shape == shape)
-    }
-}
-
-/// Runs `python3` for the interoperability tests.
-enum CheckpointPython {
-    struct Failure: Error, CustomStringConvertible {
-        var status: Int32
-        var output: String
-        var description: String { "python3 exited with status \(status): \(output)" }
-    }
-
-    /// Whether `python3` can import `safetensors` and `numpy`.
-    static let hasSafetensors: Bool = (try? run("import safetensors, numpy")) != nil
-
-    /// Whether `python3` can also import `torch`.
-    static let hasTorch: Bool = hasSafetensors && (try? run("import torch")) != nil
-
-    /// Runs `script` with `arguments`; returns its standard output.
-    /// - Throws: ``Failure`` with the combined output when it exits with a non-zero status.
-    static func run(_ script: String, arguments: [String] = []) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw Failure(status: process.terminationStatus, output: text) }
-        return text
     }
 }

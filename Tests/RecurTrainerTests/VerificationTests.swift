@@ -98,7 +98,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let path = try Self.editedSmallFixture(in: directory) { $0.removeTensor(named: "grad.fc.bias") }
         let error = #expect(throws: VerificationError.self) { try VerificationReference(path: path) }
-        #expect(error?.reason == .missingTensor("grad.fc.bias"))
+        #expect(error?.reason == .content(.missingTensor("grad.fc.bias")))
         #expect(error?.description == "\(path): missing tensor 'grad.fc.bias'")
     }
 
@@ -118,26 +118,28 @@ import Testing
                 == .labelOutOfRange(index: 3, label: 12, classes: 10))
         #expect(
             try failure { try $0.set(Tensor(floats: [Float](repeating: 0, count: 8)), named: "target") }
-                == .wrongDType(tensor: "target", dtype: .F32, expected: .I64))
+                == .content(.wrongDType(tensor: "target", dtype: .F32, expected: .I64)))
         #expect(
             try failure {
                 try $0.set(
                     Tensor(floats: [Float](repeating: 0, count: 8 * 28 * 27), shape: [8, 28, 27]), named: "input")
             }
-                == .wrongShape(tensor: "input", shape: [8, 28, 27], expected: [8, 28, 28]))
+                == .content(.wrongShape(tensor: "input", shape: [8, 28, 27], expected: [8, 28, 28])))
         #expect(
             try failure { $0.metadata["lr"] = "fast" }
-                == .invalidMetadata(key: "lr", value: "fast", expected: "a number of at least 0.0"))
+                == .content(.invalidMetadata(key: "lr", value: "fast", expected: "a number of at least 0.0")))
         #expect(
             try failure { $0.metadata["betas"] = "0.9;0.999" }
-                == .invalidMetadata(key: "betas", value: "0.9;0.999", expected: "two numbers separated by a comma"))
-        #expect(try failure { $0.metadata.removeValue(forKey: "adam_steps") } == .missingMetadata("adam_steps"))
+                == .content(
+                    .invalidMetadata(key: "betas", value: "0.9;0.999", expected: "two numbers separated by a comma")))
+        #expect(
+            try failure { $0.metadata.removeValue(forKey: "adam_steps") } == .content(.missingMetadata("adam_steps")))
         #expect(
             try failure { $0.metadata["adam_steps"] = "4" }
-                == .wrongShape(tensor: "adam.losses", shape: [3], expected: [4]))
+                == .content(.wrongShape(tensor: "adam.losses", shape: [3], expected: [4])))
         #expect(
             try failure { $0.metadata["hidden"] = "64" }
-                == .metadataContradictsTensors(key: "hidden", metadata: 64, tensors: 32))
+                == .content(.metadataContradictsTensors(key: "hidden", metadata: 64, tensors: 32)))
 
         let error = VerificationError(path: "r.safetensors", reason: .labelOutOfRange(index: 3, label: 12, classes: 10))
         #expect(error.description == "r.safetensors: target[3] is 12, outside the 10 classes 0..<10")
