@@ -77,7 +77,10 @@ let package = Package(
             dependencies: ["RecurCore", "RecurModel", "RecurData", "RecurSafetensors", "RecurEngine", "RecurKernels"]),
         .executableTarget(
             name: "recur",
-            dependencies: ["RecurTrainer", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: [
+                "RecurTrainer", "RecurEngine", "RecurKernels",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
         // Tests, one target per layer, with shared helpers.
         .target(name: "RecurTestSupport", dependencies: ["RecurCore", "RecurSafetensors"], path: "Tests/RecurTestSupport"),
@@ -95,6 +98,6 @@ let package = Package(
             name: "RecurTrainerTests",
             dependencies: ["RecurTrainer", "RecurCore", "RecurModel", "RecurKernels", "RecurSafetensors", "RecurTestSupport"]),
         // Runs the built `recur` executable: options, exit codes, files on disk.
-        .testTarget(name: "RecurCLITests", dependencies: ["RecurSafetensors", "RecurTestSupport"]),
+        .testTarget(name: "RecurCLITests", dependencies: ["recur", "RecurSafetensors", "RecurTestSupport"]),
     ]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import RecurEngine
+import RecurKernels
 import RecurTrainer
 
 /// A comma-separated list of whole numbers, e.g. `1,2,4,8`.
@@ -31,10 +32,16 @@ struct SweepOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Train on MNIST from this folder (default: synthetic data of MNIST's shape).", valueName: "dir"))
     var data: String?
 
-    func benchOptions(batchSizes: [Int], defaultSteps: Int, defaultRepeats: Int) throws -> BenchOptions {
-        guard let pinMode = PinMode(rawValue: pin) else {
-            throw ValidationError("--pin must be core or none (got '\(pin)')")
+    func validate() throws {
+        if PinMode(rawValue: pin) == nil { throw ValidationError("--pin must be core or none (got '\(pin)')") }
+        if let backend, Backends.named(backend) == nil {
+            let available = Backends.supported.map(\.name).joined(separator: ", ")
+            throw ValidationError("--backend \(backend) is not available on this CPU (available: \(available))")
         }
+    }
+
+    func benchOptions(batchSizes: [Int], defaultSteps: Int, defaultRepeats: Int) throws -> BenchOptions {
+        let pinMode = PinMode(rawValue: pin) ?? .core
         let usable: Int
         do {
             usable = try Topology.current().usableCores.count
@@ -105,8 +112,11 @@ struct TuneCommand: ParsableCommand {
     @OptionGroup var sweep: SweepOptions
     @Option(name: .customLong("batch-size"), help: "The batch size to tune for.") var batchSize: Int = 64
 
-    func run() throws {
+    func validate() throws {
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1 (got \(batchSize))") }
+    }
+
+    func run() throws {
         let options = try sweep.benchOptions(batchSizes: [batchSize], defaultSteps: 10, defaultRepeats: 2)
         let report = try BenchRunner.run(options) { Console.error($0) }
         Console.block(report.table())

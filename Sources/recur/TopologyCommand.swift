@@ -15,10 +15,14 @@ struct TopologyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Show the placement for this many workers (default: auto).", valueName: "N|auto"))
     var threads: String = "auto"
 
-    func run() throws {
-        guard let count = ThreadCount(argument: threads) else {
+    func validate() throws {
+        if ThreadCount(argument: threads) == nil {
             throw ValidationError("--threads must be a whole number of at least 1 or auto (got '\(threads)')")
         }
+    }
+
+    func run() throws {
+        let count = ThreadCount(argument: threads) ?? .auto
         let topology: Topology
         do {
             topology = try Topology.current()

@@ -114,8 +114,7 @@ struct CheckpointErrorTests {
 
     /// A model too large for memory must be refused with a message, not a trap.
     @Test(
-        "a model too large to allocate is an error, not a crash",
-        .disabled("bug: allocating the parameters traps ('Fatal error: failed to allocate ... bytes') instead of throwing"))
+        "a model too large to allocate is an error, not a crash")
     func modelTooLargeToAllocate() async throws {
         let (work, data) = try workFolder()
         let result = try await RecurExecutable.run(

@@ -61,9 +61,8 @@ struct JSONOutputTests {
         #expect((summary["seconds"] as? Double ?? 0) > 0)
     }
 
-    /// bench measures the FMA peak with a fixed amount of work, about 50 s in a
-    /// debug build, so this runs only in release builds or with RECUR_SLOW_TESTS=1.
-    @Test("bench writes JSON, CSV and SVG reports", .enabled(if: SlowTests.enabled))
+    /// A few steps of `recur bench` on synthetic data, as CI runs it.
+    @Test("bench writes JSON, CSV and SVG reports")
     func benchReports() async throws {
         let work = try TemporaryDirectory(prefix: "recur-cli-bench")
         let json = work.file("bench.json"), csv = work.file("bench.csv"), plot = work.file("bench.svg")
@@ -82,16 +81,5 @@ struct JSONOutputTests {
         let parser = XMLParser(data: svg)
         #expect(parser.parse(), "the plot is not well-formed XML")
         #expect(String(decoding: svg, as: UTF8.self).contains("<svg"))
-    }
-}
-
-/// Tests too slow for a debug build's usual run.
-enum SlowTests {
-    static var enabled: Bool {
-        #if DEBUG
-        ProcessInfo.processInfo.environment["RECUR_SLOW_TESTS"] == "1"
-        #else
-        true
-        #endif
     }
 }

@@ -69,8 +69,7 @@ struct SignalTests {
     }
 
     @Test(
-        "with --json, an interrupted run still ends its output with a summary",
-        .disabled("bug: the summary of a run stopped in its first epoch has train_loss NaN, JSONEncoder fails and JSONLines.print drops the line"))
+        "with --json, an interrupted run still ends its output with a summary")
     func interruptWithJSON() async throws {
         let work = try TemporaryDirectory(prefix: "recur-cli-sigterm-json")
         let (result, _) = try await interruptedRun(SIGTERM, json: true, in: work)
@@ -85,8 +84,7 @@ struct SignalTests {
     /// Dispatch thread, some supervisors) inherits that mask; recur must
     /// still stop on them, so it should unblock them where it installs its handlers.
     @Test(
-        "SIGTERM stops a run that inherited a mask blocking it",
-        .disabled("bug: Signals.install() does not unblock SIGINT/SIGTERM, so an inherited blocked mask makes the run ignore them"))
+        "SIGTERM stops a run that inherited a mask blocking it")
     func inheritedBlockedMask() async throws {
         let work = try TemporaryDirectory(prefix: "recur-cli-blocked")
         let (result, _) = try await interruptedRun(SIGTERM, json: false, in: work, inheritingBlockedStopSignals: true)

@@ -117,14 +117,30 @@ public enum BenchRunner {
     /// One core's FMA throughput with this build, GFLOP/s: the best of five
     /// runs of about 50 ms.
     public static func measurePeakGFLOPS(_ backend: any ComputeBackend) -> Double {
+        let iterations = probeIterations(backend, seconds: 0.05)
         var best = 0.0
         for _ in 0..<5 {
             let start = monotonicNanoseconds()
-            let flops = backend.fmaPeakProbe(iterations: 2_000_000)
+            let flops = backend.fmaPeakProbe(iterations: iterations)
             let seconds = Double(monotonicNanoseconds() - start) / 1e9
             best = max(best, flops / seconds / 1e9)
         }
         return best
+    }
+
+    /// Probe iterations that take about `seconds` on one core with this build
+    /// (debug builds are far slower than release ones).
+    static func probeIterations(_ backend: any ComputeBackend, seconds: Double) -> Int {
+        var iterations = 1_000
+        while true {
+            let start = monotonicNanoseconds()
+            _ = backend.fmaPeakProbe(iterations: iterations)
+            let elapsed = Double(monotonicNanoseconds() - start) / 1e9
+            if elapsed >= seconds / 8 || iterations >= 1 << 30 {
+                return max(1, Int(Double(iterations) * seconds / max(elapsed, 1e-9)))
+            }
+            iterations *= 2
+        }
     }
 
     private static func measure(
@@ -170,11 +186,12 @@ public enum BenchRunner {
     /// once, GFLOP/s: the best of three runs of about 50 ms.
     static func measurePeakGFLOPS(_ setup: ComputeSetup) -> Double {
         let backend = setup.backend
+        let iterations = probeIterations(backend, seconds: 0.05)
         let flops = PerWorker<Double>(count: setup.pool.count, initial: 0)
         var best = 0.0
         for _ in 0..<3 {
             let start = monotonicNanoseconds()
-            setup.pool.run { worker in flops[worker] = backend.fmaPeakProbe(iterations: 1_500_000) }
+            setup.pool.run { worker in flops[worker] = backend.fmaPeakProbe(iterations: iterations) }
             let seconds = Double(monotonicNanoseconds() - start) / 1e9
             best = max(best, flops.values.reduce(0, +) / seconds / 1e9)
         }
