@@ -57,7 +57,8 @@ enum Console {
 
     /// `value` with `digits` decimals.
     static func fixed(_ value: Double, _ digits: Int) -> String {
-        guard value.isFinite else { return "\(value)" }
+        // Beyond 1e15 fixed notation means nothing (and Int would overflow).
+        guard value.isFinite, abs(value) < 1e15 else { return "\(value)" }
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         let rounded = (abs(value) * scale).rounded()
