@@ -58,6 +58,12 @@ public struct BenchOptions: Sendable {
         if repeats < 1 { throw .usage("--repeats must be at least 1 (got \(repeats))") }
         if shardSize < 1 { throw .usage("--shard-size must be at least 1 (got \(shardSize))") }
         if hidden < 1 || layers < 1 { throw .usage("--hidden and --layers must be at least 1") }
+        if hidden > 65_536 || layers > 64 { throw .usage("--hidden must be at most 65536 and --layers at most 64") }
+        for batch in batchSizes {
+            try MemoryBudget.require(
+                shape: ModelShape(hidden: hidden, layers: layers), batchSize: batch, shardSize: shardSize,
+                workers: threads.max() ?? 1)
+        }
     }
 }
 

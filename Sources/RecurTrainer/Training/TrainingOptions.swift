@@ -1,12 +1,6 @@
 import RecurCore
 import RecurEngine
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Everything `recur train` can be told. Defaults are the seed notebook's.
 public struct TrainingOptions: Sendable {
     public var epochs = 2
@@ -100,31 +94,9 @@ public struct TrainingOptions: Sendable {
         return options
     }
 
-    /// Bytes of memory a run with these options needs, roughly: the
-    /// parameters, their gradient, Adam's two moments and the transposed copy,
-    /// one gradient and one input buffer per shard of a batch, and each
-    /// worker's scratch space.
-    public func estimatedMemoryBytes(workers: Int) -> Double {
-        let shape = self.shape
-        let parameters = Double(ParameterLayout(shape).count)
-        let shards = Double((batchSize + shardSize - 1) / shardSize)
-        let shardInputs = Double(shardSize * shape.sampleInputCount)
-        let workspace = Double(ShardPass.workspaceCount(shape: shape, samples: shardSize))
-        return 4 * (parameters * (5 + shards) + shards * shardInputs + Double(workers) * workspace)
-    }
-
     /// Refuses, before anything is allocated, a model and batch that need
     /// more memory than the machine has.
     public func requireMemory(workers: Int) throws(RecurError) {
-        let needed = estimatedMemoryBytes(workers: workers)
-        let physical = Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
-        guard physical > 0, needed > physical else { return }
-        func gibibytes(_ bytes: Double) -> String {
-            let value = bytes / 1_073_741_824
-            return value >= 100 ? "\(Int(value.rounded())) GiB" : "\(Int((value * 10).rounded()) / 10).\(Int((value * 10).rounded()) % 10) GiB"
-        }
-        throw .system(
-            "--hidden \(hidden) --layers \(layers) --batch-size \(batchSize) --shard-size \(shardSize) needs about "
-                + "\(gibibytes(needed)) of memory; this machine has \(gibibytes(physical))")
+        try MemoryBudget.require(shape: shape, batchSize: batchSize, shardSize: shardSize, workers: workers)
     }
 }

@@ -1,0 +1,38 @@
+import RecurCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What a run will allocate, checked against the machine before anything is,
+/// so an oversized model is an error message rather than a crash.
+public enum MemoryBudget {
+    /// Bytes a run needs, roughly: the parameters, their gradient, Adam's two
+    /// moments and the transposed copy, one gradient and one input buffer per
+    /// shard of a batch, and each worker's scratch space.
+    public static func estimatedBytes(shape: ModelShape, batchSize: Int, shardSize: Int, workers: Int) -> Double {
+        let parameters = Double(ParameterLayout(shape).count)
+        let shards = Double((batchSize + shardSize - 1) / shardSize)
+        let shardInputs = Double(shardSize * shape.sampleInputCount)
+        let workspace = Double(ShardPass.workspaceCount(shape: shape, samples: shardSize))
+        return 4 * (parameters * (5 + shards) + shards * shardInputs + Double(workers) * workspace)
+    }
+
+    /// Throws when the estimate exceeds the machine's physical memory.
+    public static func require(shape: ModelShape, batchSize: Int, shardSize: Int, workers: Int) throws(RecurError) {
+        let needed = estimatedBytes(shape: shape, batchSize: batchSize, shardSize: shardSize, workers: workers)
+        let physical = Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
+        guard physical > 0, needed > physical else { return }
+        throw .system(
+            "--hidden \(shape.hidden) --layers \(shape.layers) --batch-size \(batchSize) --shard-size \(shardSize) "
+                + "needs about \(gibibytes(needed)) of memory; this machine has \(gibibytes(physical))")
+    }
+
+    /// `bytes` in GiB with one decimal.
+    static func gibibytes(_ bytes: Double) -> String {
+        let tenths = Int((bytes / 1_073_741_824 * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) GiB"
+    }
+}
