@@ -53,7 +53,9 @@ enum TestFiles {
     static let realMNISTDirectory: String? = {
         let candidates: [String?] = [ProcessInfo.processInfo.environment["MNIST_DIR"],
                           packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/mnist").path]
+        // Absolute, so symbolic links and child processes still find it.
         return candidates.compactMap { $0 }.first { MNIST.problem(with: $0) == nil }
+            .map { URL(fileURLWithPath: $0).standardizedFileURL.path }
     }()
 }
 

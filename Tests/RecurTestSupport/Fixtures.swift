@@ -42,9 +42,14 @@ public enum Fixtures {
         return sharedDirectory.flatMap { existingDirectory($0 + "/data/mnist") }
     }
 
+    /// `path` made absolute (against the current directory) when it is a
+    /// directory, so it still names the same place for a process started
+    /// elsewhere or a symbolic link; nil otherwise.
     private static func existingDirectory(_ path: String) -> String? {
         var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
-            ? path : nil
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return nil
+        }
+        return URL(fileURLWithPath: path).standardizedFileURL.path
     }
 }
