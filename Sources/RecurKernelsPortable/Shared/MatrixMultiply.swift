@@ -86,12 +86,12 @@ extension MatrixProduct {
         let wideColumns = columns / (tileVectors * w) * (tileVectors * w)
         var j = 0
         while j < wideColumns {
-            forEachRowTile { i, r in tile(rows: r, vectors: tileVectors, i: i, j: j, valid: tileVectors * w) }
+            forEachRowTile { i, r in fullTile(rows: r, i: i, j: j) }
             j += tileVectors * w
         }
         if j < columns {
             let valid = columns - j
-            forEachRowTile { i, r in tile(rows: r, vectors: (valid + w - 1) / w, i: i, j: j, valid: valid) }
+            forEachRowTile { i, r in edgeTile(rows: r, vectors: (valid + w - 1) / w, i: i, j: j, valid: valid) }
         }
     }
 
@@ -105,35 +105,64 @@ extension MatrixProduct {
         if i < rows { body(i, rows - i) }
     }
 
-    /// Dispatches to a tile routine specialised for a constant row and vector
-    /// count, so unused accumulators and branches compile away.
+    /// Dispatches a full tile (``tileVectors`` whole vectors wide) to the
+    /// kernel specialised for its row count, so unused accumulators, branches
+    /// and the partial-vector code compile away.
     @inline(__always)
-    private func tile(rows r: Int, vectors v: Int, i: Int, j: Int, valid: Int) {
+    private func fullTile(rows r: Int, i: Int, j: Int) {
+        let valid = tileVectors * Vec.scalarCount
+        switch (r, tileVectors) {
+        case (6, 4): kernel(Tile<Six, Four>.self, WholeVectors.self, i: i, j: j, valid: valid)
+        case (5, 4): kernel(Tile<Five, Four>.self, WholeVectors.self, i: i, j: j, valid: valid)
+        case (4, 4): kernel(Tile<Four, Four>.self, WholeVectors.self, i: i, j: j, valid: valid)
+        case (3, 4): kernel(Tile<Three, Four>.self, WholeVectors.self, i: i, j: j, valid: valid)
+        case (2, 4): kernel(Tile<Two, Four>.self, WholeVectors.self, i: i, j: j, valid: valid)
+        case (1, 4): kernel(Tile<One, Four>.self, WholeVectors.self, i: i, j: j, valid: valid)
+        case (6, 2): kernel(Tile<Six, Two>.self, WholeVectors.self, i: i, j: j, valid: valid)
+        case (5, 2): kernel(Tile<Five, Two>.self, WholeVectors.self, i: i, j: j, valid: valid)
+        case (4, 2): kernel(Tile<Four, Two>.self, WholeVectors.self, i: i, j: j, valid: valid)
+        case (3, 2): kernel(Tile<Three, Two>.self, WholeVectors.self, i: i, j: j, valid: valid)
+        case (2, 2): kernel(Tile<Two, Two>.self, WholeVectors.self, i: i, j: j, valid: valid)
+        case (1, 2): kernel(Tile<One, Two>.self, WholeVectors.self, i: i, j: j, valid: valid)
+        case (6, 1): kernel(Tile<Six, One>.self, WholeVectors.self, i: i, j: j, valid: valid)
+        case (5, 1): kernel(Tile<Five, One>.self, WholeVectors.self, i: i, j: j, valid: valid)
+        case (4, 1): kernel(Tile<Four, One>.self, WholeVectors.self, i: i, j: j, valid: valid)
+        case (3, 1): kernel(Tile<Three, One>.self, WholeVectors.self, i: i, j: j, valid: valid)
+        case (2, 1): kernel(Tile<Two, One>.self, WholeVectors.self, i: i, j: j, valid: valid)
+        case (1, 1): kernel(Tile<One, One>.self, WholeVectors.self, i: i, j: j, valid: valid)
+        default: preconditionFailure("no \(r)x\(tileVectors) tile kernel")
+        }
+    }
+
+    /// Dispatches the tile of the last columns, `vectors` wide with its last
+    /// vector partial, to its specialised kernel.
+    @inline(__always)
+    private func edgeTile(rows r: Int, vectors v: Int, i: Int, j: Int, valid: Int) {
         switch (r, v) {
-        case (6, 4): kernel(Tile<Six, Four>.self, i: i, j: j, valid: valid)
-        case (5, 4): kernel(Tile<Five, Four>.self, i: i, j: j, valid: valid)
-        case (4, 4): kernel(Tile<Four, Four>.self, i: i, j: j, valid: valid)
-        case (3, 4): kernel(Tile<Three, Four>.self, i: i, j: j, valid: valid)
-        case (2, 4): kernel(Tile<Two, Four>.self, i: i, j: j, valid: valid)
-        case (1, 4): kernel(Tile<One, Four>.self, i: i, j: j, valid: valid)
-        case (6, 3): kernel(Tile<Six, Three>.self, i: i, j: j, valid: valid)
-        case (5, 3): kernel(Tile<Five, Three>.self, i: i, j: j, valid: valid)
-        case (4, 3): kernel(Tile<Four, Three>.self, i: i, j: j, valid: valid)
-        case (3, 3): kernel(Tile<Three, Three>.self, i: i, j: j, valid: valid)
-        case (2, 3): kernel(Tile<Two, Three>.self, i: i, j: j, valid: valid)
-        case (1, 3): kernel(Tile<One, Three>.self, i: i, j: j, valid: valid)
-        case (6, 2): kernel(Tile<Six, Two>.self, i: i, j: j, valid: valid)
-        case (5, 2): kernel(Tile<Five, Two>.self, i: i, j: j, valid: valid)
-        case (4, 2): kernel(Tile<Four, Two>.self, i: i, j: j, valid: valid)
-        case (3, 2): kernel(Tile<Three, Two>.self, i: i, j: j, valid: valid)
-        case (2, 2): kernel(Tile<Two, Two>.self, i: i, j: j, valid: valid)
-        case (1, 2): kernel(Tile<One, Two>.self, i: i, j: j, valid: valid)
-        case (6, 1): kernel(Tile<Six, One>.self, i: i, j: j, valid: valid)
-        case (5, 1): kernel(Tile<Five, One>.self, i: i, j: j, valid: valid)
-        case (4, 1): kernel(Tile<Four, One>.self, i: i, j: j, valid: valid)
-        case (3, 1): kernel(Tile<Three, One>.self, i: i, j: j, valid: valid)
-        case (2, 1): kernel(Tile<Two, One>.self, i: i, j: j, valid: valid)
-        case (1, 1): kernel(Tile<One, One>.self, i: i, j: j, valid: valid)
+        case (6, 4): kernel(Tile<Six, Four>.self, PartialVector.self, i: i, j: j, valid: valid)
+        case (5, 4): kernel(Tile<Five, Four>.self, PartialVector.self, i: i, j: j, valid: valid)
+        case (4, 4): kernel(Tile<Four, Four>.self, PartialVector.self, i: i, j: j, valid: valid)
+        case (3, 4): kernel(Tile<Three, Four>.self, PartialVector.self, i: i, j: j, valid: valid)
+        case (2, 4): kernel(Tile<Two, Four>.self, PartialVector.self, i: i, j: j, valid: valid)
+        case (1, 4): kernel(Tile<One, Four>.self, PartialVector.self, i: i, j: j, valid: valid)
+        case (6, 3): kernel(Tile<Six, Three>.self, PartialVector.self, i: i, j: j, valid: valid)
+        case (5, 3): kernel(Tile<Five, Three>.self, PartialVector.self, i: i, j: j, valid: valid)
+        case (4, 3): kernel(Tile<Four, Three>.self, PartialVector.self, i: i, j: j, valid: valid)
+        case (3, 3): kernel(Tile<Three, Three>.self, PartialVector.self, i: i, j: j, valid: valid)
+        case (2, 3): kernel(Tile<Two, Three>.self, PartialVector.self, i: i, j: j, valid: valid)
+        case (1, 3): kernel(Tile<One, Three>.self, PartialVector.self, i: i, j: j, valid: valid)
+        case (6, 2): kernel(Tile<Six, Two>.self, PartialVector.self, i: i, j: j, valid: valid)
+        case (5, 2): kernel(Tile<Five, Two>.self, PartialVector.self, i: i, j: j, valid: valid)
+        case (4, 2): kernel(Tile<Four, Two>.self, PartialVector.self, i: i, j: j, valid: valid)
+        case (3, 2): kernel(Tile<Three, Two>.self, PartialVector.self, i: i, j: j, valid: valid)
+        case (2, 2): kernel(Tile<Two, Two>.self, PartialVector.self, i: i, j: j, valid: valid)
+        case (1, 2): kernel(Tile<One, Two>.self, PartialVector.self, i: i, j: j, valid: valid)
+        case (6, 1): kernel(Tile<Six, One>.self, PartialVector.self, i: i, j: j, valid: valid)
+        case (5, 1): kernel(Tile<Five, One>.self, PartialVector.self, i: i, j: j, valid: valid)
+        case (4, 1): kernel(Tile<Four, One>.self, PartialVector.self, i: i, j: j, valid: valid)
+        case (3, 1): kernel(Tile<Three, One>.self, PartialVector.self, i: i, j: j, valid: valid)
+        case (2, 1): kernel(Tile<Two, One>.self, PartialVector.self, i: i, j: j, valid: valid)
+        case (1, 1): kernel(Tile<One, One>.self, PartialVector.self, i: i, j: j, valid: valid)
         default: preconditionFailure("no \(r)x\(v) tile kernel")
         }
     }
@@ -141,8 +170,11 @@ extension MatrixProduct {
     /// The register-blocked inner loop: `rows` x `vectors` accumulators, one
     /// broadcast of A per row and one load of B per vector at each depth step.
     /// `valid` columns of the tile are real; B is read in whole vectors.
-    private func kernel<Shape: TileShape>(_: Shape.Type, i: Int, j: Int, valid: Int) {
+    private func kernel<Shape: TileShape, Edge: TileEdge>(_: Shape.Type, _: Edge.Type, i: Int, j: Int, valid: Int) {
         let r = Shape.rows, v = Shape.vectors
+        @inline(__always) func load(_ p: UnsafePointer<Float>, _ lanes: Int) -> Vec {
+            Edge.isPartial ? loadPartial(p, valid: lanes) : p.vec(0)
+        }
         let w = Vec.scalarCount
         var c00 = Vec(), c01 = Vec(), c02 = Vec(), c03 = Vec()
         var c10 = Vec(), c11 = Vec(), c12 = Vec(), c13 = Vec()
@@ -151,61 +183,61 @@ extension MatrixProduct {
         var c40 = Vec(), c41 = Vec(), c42 = Vec(), c43 = Vec()
         var c50 = Vec(), c51 = Vec(), c52 = Vec(), c53 = Vec()
         if let bias {
-            let b0 = loadPartial(bias + j + 0 * w, valid: valid - 0 * w)
+            let b0 = load(bias + j + 0 * w, valid - 0 * w)
             c00 = b0; c10 = b0; c20 = b0; c30 = b0; c40 = b0; c50 = b0
             if v > 1 {
-                let b1 = loadPartial(bias + j + 1 * w, valid: valid - 1 * w)
+                let b1 = load(bias + j + 1 * w, valid - 1 * w)
                 c01 = b1; c11 = b1; c21 = b1; c31 = b1; c41 = b1; c51 = b1
             }
             if v > 2 {
-                let b2 = loadPartial(bias + j + 2 * w, valid: valid - 2 * w)
+                let b2 = load(bias + j + 2 * w, valid - 2 * w)
                 c02 = b2; c12 = b2; c22 = b2; c32 = b2; c42 = b2; c52 = b2
             }
             if v > 3 {
-                let b3 = loadPartial(bias + j + 3 * w, valid: valid - 3 * w)
+                let b3 = load(bias + j + 3 * w, valid - 3 * w)
                 c03 = b3; c13 = b3; c23 = b3; c33 = b3; c43 = b3; c53 = b3
             }
         }
         if accumulate {
             let p0 = UnsafePointer(c + i * cRowStride + j)
-            c00 += loadPartial(p0, valid: valid)
-            if v > 1 { c01 += loadPartial(p0 + 1 * w, valid: valid - 1 * w) }
-            if v > 2 { c02 += loadPartial(p0 + 2 * w, valid: valid - 2 * w) }
-            if v > 3 { c03 += loadPartial(p0 + 3 * w, valid: valid - 3 * w) }
+            c00 += load(p0, valid)
+            if v > 1 { c01 += load(p0 + 1 * w, valid - 1 * w) }
+            if v > 2 { c02 += load(p0 + 2 * w, valid - 2 * w) }
+            if v > 3 { c03 += load(p0 + 3 * w, valid - 3 * w) }
             if r > 1 {
                 let p1 = p0 + 1 * cRowStride
-                c10 += loadPartial(p1, valid: valid)
-                if v > 1 { c11 += loadPartial(p1 + 1 * w, valid: valid - 1 * w) }
-                if v > 2 { c12 += loadPartial(p1 + 2 * w, valid: valid - 2 * w) }
-                if v > 3 { c13 += loadPartial(p1 + 3 * w, valid: valid - 3 * w) }
+                c10 += load(p1, valid)
+                if v > 1 { c11 += load(p1 + 1 * w, valid - 1 * w) }
+                if v > 2 { c12 += load(p1 + 2 * w, valid - 2 * w) }
+                if v > 3 { c13 += load(p1 + 3 * w, valid - 3 * w) }
             }
             if r > 2 {
                 let p2 = p0 + 2 * cRowStride
-                c20 += loadPartial(p2, valid: valid)
-                if v > 1 { c21 += loadPartial(p2 + 1 * w, valid: valid - 1 * w) }
-                if v > 2 { c22 += loadPartial(p2 + 2 * w, valid: valid - 2 * w) }
-                if v > 3 { c23 += loadPartial(p2 + 3 * w, valid: valid - 3 * w) }
+                c20 += load(p2, valid)
+                if v > 1 { c21 += load(p2 + 1 * w, valid - 1 * w) }
+                if v > 2 { c22 += load(p2 + 2 * w, valid - 2 * w) }
+                if v > 3 { c23 += load(p2 + 3 * w, valid - 3 * w) }
             }
             if r > 3 {
                 let p3 = p0 + 3 * cRowStride
-                c30 += loadPartial(p3, valid: valid)
-                if v > 1 { c31 += loadPartial(p3 + 1 * w, valid: valid - 1 * w) }
-                if v > 2 { c32 += loadPartial(p3 + 2 * w, valid: valid - 2 * w) }
-                if v > 3 { c33 += loadPartial(p3 + 3 * w, valid: valid - 3 * w) }
+                c30 += load(p3, valid)
+                if v > 1 { c31 += load(p3 + 1 * w, valid - 1 * w) }
+                if v > 2 { c32 += load(p3 + 2 * w, valid - 2 * w) }
+                if v > 3 { c33 += load(p3 + 3 * w, valid - 3 * w) }
             }
             if r > 4 {
                 let p4 = p0 + 4 * cRowStride
-                c40 += loadPartial(p4, valid: valid)
-                if v > 1 { c41 += loadPartial(p4 + 1 * w, valid: valid - 1 * w) }
-                if v > 2 { c42 += loadPartial(p4 + 2 * w, valid: valid - 2 * w) }
-                if v > 3 { c43 += loadPartial(p4 + 3 * w, valid: valid - 3 * w) }
+                c40 += load(p4, valid)
+                if v > 1 { c41 += load(p4 + 1 * w, valid - 1 * w) }
+                if v > 2 { c42 += load(p4 + 2 * w, valid - 2 * w) }
+                if v > 3 { c43 += load(p4 + 3 * w, valid - 3 * w) }
             }
             if r > 5 {
                 let p5 = p0 + 5 * cRowStride
-                c50 += loadPartial(p5, valid: valid)
-                if v > 1 { c51 += loadPartial(p5 + 1 * w, valid: valid - 1 * w) }
-                if v > 2 { c52 += loadPartial(p5 + 2 * w, valid: valid - 2 * w) }
-                if v > 3 { c53 += loadPartial(p5 + 3 * w, valid: valid - 3 * w) }
+                c50 += load(p5, valid)
+                if v > 1 { c51 += load(p5 + 1 * w, valid - 1 * w) }
+                if v > 2 { c52 += load(p5 + 2 * w, valid - 2 * w) }
+                if v > 3 { c53 += load(p5 + 3 * w, valid - 3 * w) }
             }
         }
         let aRow = aRowStride, aStep = aDepthStride, bStep = bRowStride
@@ -261,46 +293,54 @@ extension MatrixProduct {
                 bp += bStep
             }
         }
-        storeRow(i, j, valid, v, c00, c01, c02, c03)
-        if r > 1 { storeRow(i + 1, j, valid, v, c10, c11, c12, c13) }
-        if r > 2 { storeRow(i + 2, j, valid, v, c20, c21, c22, c23) }
-        if r > 3 { storeRow(i + 3, j, valid, v, c30, c31, c32, c33) }
-        if r > 4 { storeRow(i + 4, j, valid, v, c40, c41, c42, c43) }
-        if r > 5 { storeRow(i + 5, j, valid, v, c50, c51, c52, c53) }
+        storeRow(Edge.self, i, j, valid, v, c00, c01, c02, c03)
+        if r > 1 { storeRow(Edge.self, i + 1, j, valid, v, c10, c11, c12, c13) }
+        if r > 2 { storeRow(Edge.self, i + 2, j, valid, v, c20, c21, c22, c23) }
+        if r > 3 { storeRow(Edge.self, i + 3, j, valid, v, c30, c31, c32, c33) }
+        if r > 4 { storeRow(Edge.self, i + 4, j, valid, v, c40, c41, c42, c43) }
+        if r > 5 { storeRow(Edge.self, i + 5, j, valid, v, c50, c51, c52, c53) }
     }
 
     /// Applies the epilogue to one row of a tile and stores its `valid` columns.
     @inline(__always)
-    private func storeRow(_ i: Int, _ j: Int, _ valid: Int, _ v: Int, _ x0: Vec, _ x1: Vec, _ x2: Vec, _ x3: Vec) {
+    private func storeRow<Edge: TileEdge>(
+        _: Edge.Type, _ i: Int, _ j: Int, _ valid: Int, _ v: Int, _ x0: Vec, _ x1: Vec, _ x2: Vec, _ x3: Vec
+    ) {
         let w = Vec.scalarCount
+        @inline(__always) func load(_ p: UnsafePointer<Float>, _ lanes: Int) -> Vec {
+            Edge.isPartial ? loadPartial(p, valid: lanes) : p.vec(0)
+        }
+        @inline(__always) func store(_ x: Vec, _ p: UnsafeMutablePointer<Float>, _ lanes: Int) {
+            if Edge.isPartial { storePartial(x, p, valid: lanes) } else { p.store(x, 0) }
+        }
         let row = c + i * cRowStride + j
         switch epilogue {
         case .none:
-            storePartial(x0, row, valid: valid)
-            if v > 1 { storePartial(x1, row + w, valid: valid - w) }
-            if v > 2 { storePartial(x2, row + 2 * w, valid: valid - 2 * w) }
-            if v > 3 { storePartial(x3, row + 3 * w, valid: valid - 3 * w) }
+            store(x0, row, valid)
+            if v > 1 { store(x1, row + w, valid - w) }
+            if v > 2 { store(x2, row + 2 * w, valid - 2 * w) }
+            if v > 3 { store(x3, row + 3 * w, valid - 3 * w) }
         case .tanh:
-            storePartial(vectorTanh(x0), row, valid: valid)
-            if v > 1 { storePartial(vectorTanh(x1), row + w, valid: valid - w) }
-            if v > 2 { storePartial(vectorTanh(x2), row + 2 * w, valid: valid - 2 * w) }
-            if v > 3 { storePartial(vectorTanh(x3), row + 3 * w, valid: valid - 3 * w) }
+            store(vectorTanh(x0), row, valid)
+            if v > 1 { store(vectorTanh(x1), row + w, valid - w) }
+            if v > 2 { store(vectorTanh(x2), row + 2 * w, valid - 2 * w) }
+            if v > 3 { store(vectorTanh(x3), row + 3 * w, valid - 3 * w) }
         case .tanhGradient(let h, let hRowStride):
             let hp = h + i * hRowStride + j
             let one = Vec(repeating: 1)
-            let h0 = loadPartial(hp, valid: valid)
-            storePartial(x0 * (one - h0 * h0), row, valid: valid)
+            let h0 = load(hp, valid)
+            store(x0 * (one - h0 * h0), row, valid)
             if v > 1 {
-                let h1 = loadPartial(hp + w, valid: valid - w)
-                storePartial(x1 * (one - h1 * h1), row + w, valid: valid - w)
+                let h1 = load(hp + w, valid - w)
+                store(x1 * (one - h1 * h1), row + w, valid - w)
             }
             if v > 2 {
-                let h2 = loadPartial(hp + 2 * w, valid: valid - 2 * w)
-                storePartial(x2 * (one - h2 * h2), row + 2 * w, valid: valid - 2 * w)
+                let h2 = load(hp + 2 * w, valid - 2 * w)
+                store(x2 * (one - h2 * h2), row + 2 * w, valid - 2 * w)
             }
             if v > 3 {
-                let h3 = loadPartial(hp + 3 * w, valid: valid - 3 * w)
-                storePartial(x3 * (one - h3 * h3), row + 3 * w, valid: valid - 3 * w)
+                let h3 = load(hp + 3 * w, valid - 3 * w)
+                store(x3 * (one - h3 * h3), row + 3 * w, valid - 3 * w)
             }
         }
     }
@@ -321,6 +361,12 @@ enum Tile<Rows: TileCount, Vectors: TileCount>: TileShape {
     static var rows: Int { Rows.value }
     static var vectors: Int { Vectors.value }
 }
+
+/// Whether a tile's last vector may be partial, as a type: full tiles load
+/// and store whole vectors with no lane loop in their code at all.
+protocol TileEdge { static var isPartial: Bool { get } }
+enum WholeVectors: TileEdge { static var isPartial: Bool { false } }
+enum PartialVector: TileEdge { static var isPartial: Bool { true } }
 
 /// The first `valid` floats at `p` in a vector, zeros after; a whole-vector
 /// load when `valid` covers it.
