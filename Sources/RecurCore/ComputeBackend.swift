@@ -89,8 +89,8 @@ public protocol ComputeBackend: Sendable {
     /// when rows `units` of that layer's weights change, so workers that
     /// update disjoint rows can refresh their part without waiting for others.
     func packWeights(
-        shape: ModelShape, parameters: UnsafePointer<Float>, packed: UnsafeMutablePointer<Float>,
-        layer: Int, units: Range<Int>)
+        layout: ParameterLayout, packedLayout: PackedLayout, parameters: UnsafePointer<Float>,
+        packed: UnsafeMutablePointer<Float>, layer: Int, units: Range<Int>)
 
     /// Forward pass over the shard: returns the sum over the shard of the
     /// per-sample cross-entropy losses, writes `pass.logits` when set, and

@@ -132,7 +132,8 @@ public final class DataParallelEngine: @unchecked Sendable {
             for block in updatePlan.blocks[updatePlan.assignment[worker]] {
                 if let rows = block.packed {
                     backend.packWeights(
-                        shape: shape, parameters: parameters.pointer, packed: packed.pointer, layer: rows.layer, units: rows.units)
+                        layout: layout, packedLayout: packedLayout, parameters: parameters.pointer, packed: packed.pointer,
+                        layer: rows.layer, units: rows.units)
                 }
             }
         }
@@ -205,7 +206,8 @@ public final class DataParallelEngine: @unchecked Sendable {
                 }
                 if let rows = block.packed {
                     backend.packWeights(
-                        shape: shape, parameters: parameters.pointer, packed: packed.pointer, layer: rows.layer, units: rows.units)
+                        layout: layout, packedLayout: packedLayout, parameters: parameters.pointer, packed: packed.pointer,
+                        layer: rows.layer, units: rows.units)
                 }
                 now = monotonicNanoseconds()
                 times.optimizer += now - clock

@@ -28,7 +28,8 @@ public final class Model: @unchecked Sendable {
     public func refreshPackedWeights() {
         for layer in 0..<shape.layers {
             backend.packWeights(
-                shape: shape, parameters: parameters.pointer, packed: packed.pointer, layer: layer, units: 0..<shape.hidden)
+                layout: layout, packedLayout: packedLayout, parameters: parameters.pointer, packed: packed.pointer,
+                layer: layer, units: 0..<shape.hidden)
         }
     }
 

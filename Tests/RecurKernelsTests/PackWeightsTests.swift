@@ -28,7 +28,8 @@ import Testing
             for part in (0..<parts).reversed() {
                 let units = (shape.hidden * part / parts)..<(shape.hidden * (part + 1) / parts)
                 variant.backend.packWeights(
-                    shape: shape, parameters: parameters.pointer, packed: packed.pointer, layer: layer, units: units)
+                    layout: ParameterLayout(shape), packedLayout: PackedLayout(shape), parameters: parameters.pointer,
+                    packed: packed.pointer, layer: layer, units: units)
             }
         }
         return packed.values

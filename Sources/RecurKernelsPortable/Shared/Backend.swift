@@ -8,10 +8,11 @@ public struct Backend: ComputeBackend {
     public var vectorWidth: Int { Vec.scalarCount }
 
     public func packWeights(
-        shape: ModelShape, parameters: UnsafePointer<Float>, packed: UnsafeMutablePointer<Float>,
-        layer: Int, units: Range<Int>
+        layout: ParameterLayout, packedLayout: PackedLayout, parameters: UnsafePointer<Float>,
+        packed: UnsafeMutablePointer<Float>, layer: Int, units: Range<Int>
     ) {
-        packTransposedWeights(shape: shape, parameters: parameters, packed: packed, layer: layer, units: units)
+        packTransposedWeights(
+            layout: layout, packedLayout: packedLayout, parameters: parameters, packed: packed, layer: layer, units: units)
     }
 
     public func forward(_ pass: ShardPass) -> Float {

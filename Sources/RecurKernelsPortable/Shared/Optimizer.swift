@@ -91,11 +91,11 @@ func adamUpdate(
 /// (``PackedLayout``). Callers that split the units into runs of 16 write
 /// whole cache lines of the transposes, so workers never share a line.
 func packTransposedWeights(
-    shape: ModelShape, parameters: UnsafePointer<Float>, packed: UnsafeMutablePointer<Float>,
-    layer: Int, units: Range<Int>
+    layout: ParameterLayout, packedLayout: PackedLayout, parameters: UnsafePointer<Float>,
+    packed: UnsafeMutablePointer<Float>, layer: Int, units: Range<Int>
 ) {
-    let layout = ParameterLayout(shape)
-    let target = PackedLayout(shape).layers[layer]
+    let shape = layout.shape
+    let target = packedLayout.layers[layer]
     let hidden = shape.hidden
     let input = shape.layerInputSize(layer)
     // Wᵀ[k][j] = W[j][k]: row j of W scatters into column j of the transpose.
