@@ -24,7 +24,10 @@ struct SweepOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Repeats per configuration (median, min and max are reported).", valueName: "N"))
     var repeats: Int?
     @Option(help: ArgumentHelp("Bind workers to cores (core) or not (none).", valueName: "core|none")) var pin: String = "core"
-    @Option(name: .customLong("shard-size"), help: "Samples per gradient shard.") var shardSize: Int = 4
+    @Option(
+        name: .customLong("shard-size"),
+        help: ArgumentHelp("Samples per gradient shard; a list measures each (results differ slightly between sizes).", valueName: "list"))
+    var shardSizes: IntegerList = IntegerList(argument: "4")!
     @Option(help: "Units per RNN layer.") var hidden: Int = 256
     @Option(help: "Stacked RNN layers.") var layers: Int = 2
     @Option(help: ArgumentHelp("Kernel build: avx512, avx2 or portable (default: the best).", valueName: "name"))
@@ -54,7 +57,7 @@ struct SweepOptions: ParsableArguments {
         options.warmup = warmup
         options.repeats = repeats ?? defaultRepeats
         options.pin = pinMode
-        options.shardSize = shardSize
+        options.shardSizes = shardSizes.values
         options.hidden = hidden
         options.layers = layers
         options.backend = backend
@@ -114,6 +117,9 @@ struct TuneCommand: ParsableCommand {
 
     func validate() throws {
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1 (got \(batchSize))") }
+        if sweep.shardSizes.values.count != 1 {
+            throw ValidationError("--shard-size: tune compares thread counts at one shard size (got \(sweep.shardSizes.values))")
+        }
     }
 
     func run() throws {

@@ -82,4 +82,21 @@ struct JSONOutputTests {
         #expect(parser.parse(), "the plot is not well-formed XML")
         #expect(String(decoding: svg, as: UTF8.self).contains("<svg"))
     }
+
+    @Test("bench measures every shard size given, and tune takes only one")
+    func benchShardSizes() async throws {
+        let work = try TemporaryDirectory(prefix: "recur-cli-bench-shards")
+        let json = work.file("bench.json")
+        let common = [
+            "--threads", "1,2", "--steps", "2", "--repeats", "1", "--warmup", "0", "--hidden", "8", "--layers", "1",
+            "--batch-size", "8", "--pin", "none",
+        ]
+        let result = try await RecurExecutable.run(["bench"] + common + ["--shard-size", "2,4", "--json", json], timeout: .seconds(300))
+        expectSuccess(result)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        let configurations = (report?["results"] as? [[String: Any]] ?? []).compactMap { $0["configuration"] as? [String: Any] }
+        let pairs = Set(configurations.compactMap { c in (c["threads"] as? Int).flatMap { t in (c["shardSize"] as? Int).map { [t, $0] } } })
+        #expect(pairs == [[1, 2], [2, 2], [1, 4], [2, 4]], "\(configurations)")
+        expectFailure(try await RecurExecutable.run(["tune"] + common + ["--shard-size", "2,4"]), status: 2, mentioning: ["--shard-size"])
+    }
 }

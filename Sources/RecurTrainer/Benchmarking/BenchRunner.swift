@@ -22,7 +22,9 @@ public struct BenchOptions: Sendable {
     public var warmup = 5
     public var repeats = 3
     public var pin: PinMode = .core
-    public var shardSize = 4
+    /// Shard sizes to measure: each changes the result slightly (the order of
+    /// the gradient sums) and how evenly work spreads over threads.
+    public var shardSizes = [4]
     public var hidden = 256
     public var layers = 2
     public var backend: String?
@@ -56,13 +58,17 @@ public struct BenchOptions: Sendable {
         if steps < 1 { throw .usage("--steps must be at least 1 (got \(steps))") }
         if warmup < 0 { throw .usage("--warmup must be at least 0 (got \(warmup))") }
         if repeats < 1 { throw .usage("--repeats must be at least 1 (got \(repeats))") }
-        if shardSize < 1 { throw .usage("--shard-size must be at least 1 (got \(shardSize))") }
+        if shardSizes.isEmpty || shardSizes.contains(where: { $0 < 1 }) {
+            throw .usage("--shard-size needs sizes of at least 1 (got \(shardSizes))")
+        }
         if hidden < 1 || layers < 1 { throw .usage("--hidden and --layers must be at least 1") }
         if hidden > 65_536 || layers > 64 { throw .usage("--hidden must be at most 65536 and --layers at most 64") }
         for batch in batchSizes {
-            try MemoryBudget.require(
-                shape: ModelShape(hidden: hidden, layers: layers), batchSize: batch, shardSize: shardSize,
-                workers: threads.max() ?? 1)
+            for shardSize in shardSizes {
+                try MemoryBudget.require(
+                    shape: ModelShape(hidden: hidden, layers: layers), batchSize: batch, shardSize: shardSize,
+                    workers: threads.max() ?? 1)
+            }
         }
     }
 }
@@ -93,12 +99,14 @@ public enum BenchRunner {
         let peak = measurePeakGFLOPS(backend)
         var measurements: [BenchMeasurement] = []
         for batch in options.batchSizes {
-            for threads in options.threads {
-                let measurement = try measure(
-                    options, shape: shape, source: source, threads: threads, batch: batch)
-                measurements.append(measurement)
-                let median = BenchStatistics.median(measurement.samplesPerSecond) ?? 0
-                progress("threads \(threads), batch \(batch): \(Int(median.rounded())) samples/s")
+            for shardSize in options.shardSizes {
+                for threads in options.threads {
+                    let measurement = try measure(
+                        options, shape: shape, source: source, threads: threads, batch: batch, shardSize: shardSize)
+                    measurements.append(measurement)
+                    let median = BenchStatistics.median(measurement.samplesPerSecond) ?? 0
+                    progress("threads \(threads), batch \(batch), shards of \(shardSize): \(Int(median.rounded())) samples/s")
+                }
             }
         }
         let machine = MachineInfo(topology: topology, backend: backend.name)
@@ -150,7 +158,7 @@ public enum BenchRunner {
     }
 
     private static func measure(
-        _ options: BenchOptions, shape: ModelShape, source: Dataset, threads: Int, batch: Int
+        _ options: BenchOptions, shape: ModelShape, source: Dataset, threads: Int, batch: Int, shardSize: Int
     ) throws(RecurError) -> BenchMeasurement {
         let setup = try ComputeSetup(threads: .fixed(threads), pin: options.pin, backend: options.backend)
         let parameters = Parameters(shape: shape, seed: options.seed)
@@ -159,7 +167,7 @@ public enum BenchRunner {
             engine = try DataParallelEngine(
                 pool: setup.pool, parameters: parameters,
                 optimizer: AdamState(layout: parameters.layout, learningRate: 1e-3),
-                backend: setup.backend, shardSize: options.shardSize, maxBatch: batch)
+                backend: setup.backend, shardSize: shardSize, maxBatch: batch)
         } catch {
             throw .system("cannot allocate worker memory: \(error)")
         }
@@ -183,7 +191,7 @@ public enum BenchRunner {
         }
         let workers = engine.workerPhaseTimes
         return BenchMeasurement(
-            configuration: BenchConfiguration(threads: threads, batchSize: batch, pin: options.pin == .core, shardSize: options.shardSize),
+            configuration: BenchConfiguration(threads: threads, batchSize: batch, pin: options.pin == .core, shardSize: shardSize),
             samplesPerSecond: rates, phases: PhaseBreakdown(workers, reduce: .mean), phasesMax: PhaseBreakdown(workers, reduce: .max),
             fmaPeakGFLOPS: measurePeakGFLOPS(setup))
     }
