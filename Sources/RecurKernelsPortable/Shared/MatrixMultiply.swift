@@ -293,18 +293,41 @@ extension MatrixProduct {
                 bp += bStep
             }
         }
-        storeRow(Edge.self, i, j, valid, v, c00, c01, c02, c03)
-        if r > 1 { storeRow(Edge.self, i + 1, j, valid, v, c10, c11, c12, c13) }
-        if r > 2 { storeRow(Edge.self, i + 2, j, valid, v, c20, c21, c22, c23) }
-        if r > 3 { storeRow(Edge.self, i + 3, j, valid, v, c30, c31, c32, c33) }
-        if r > 4 { storeRow(Edge.self, i + 4, j, valid, v, c40, c41, c42, c43) }
-        if r > 5 { storeRow(Edge.self, i + 5, j, valid, v, c50, c51, c52, c53) }
+        // One switch per tile, so a plain store needs no registers beyond the
+        // accumulators (a switch per row made every tile spill them).
+        switch epilogue {
+        case .none:
+            storeRow(Edge.self, .none, nil, 0, i, j, valid, v, c00, c01, c02, c03)
+            if r > 1 { storeRow(Edge.self, .none, nil, 0, i + 1, j, valid, v, c10, c11, c12, c13) }
+            if r > 2 { storeRow(Edge.self, .none, nil, 0, i + 2, j, valid, v, c20, c21, c22, c23) }
+            if r > 3 { storeRow(Edge.self, .none, nil, 0, i + 3, j, valid, v, c30, c31, c32, c33) }
+            if r > 4 { storeRow(Edge.self, .none, nil, 0, i + 4, j, valid, v, c40, c41, c42, c43) }
+            if r > 5 { storeRow(Edge.self, .none, nil, 0, i + 5, j, valid, v, c50, c51, c52, c53) }
+        case .tanh:
+            storeRow(Edge.self, .tanh, nil, 0, i, j, valid, v, c00, c01, c02, c03)
+            if r > 1 { storeRow(Edge.self, .tanh, nil, 0, i + 1, j, valid, v, c10, c11, c12, c13) }
+            if r > 2 { storeRow(Edge.self, .tanh, nil, 0, i + 2, j, valid, v, c20, c21, c22, c23) }
+            if r > 3 { storeRow(Edge.self, .tanh, nil, 0, i + 3, j, valid, v, c30, c31, c32, c33) }
+            if r > 4 { storeRow(Edge.self, .tanh, nil, 0, i + 4, j, valid, v, c40, c41, c42, c43) }
+            if r > 5 { storeRow(Edge.self, .tanh, nil, 0, i + 5, j, valid, v, c50, c51, c52, c53) }
+        case .tanhGradient(let h, let hRowStride):
+            storeRow(Edge.self, .tanhGradient, h, hRowStride, i, j, valid, v, c00, c01, c02, c03)
+            if r > 1 { storeRow(Edge.self, .tanhGradient, h, hRowStride, i + 1, j, valid, v, c10, c11, c12, c13) }
+            if r > 2 { storeRow(Edge.self, .tanhGradient, h, hRowStride, i + 2, j, valid, v, c20, c21, c22, c23) }
+            if r > 3 { storeRow(Edge.self, .tanhGradient, h, hRowStride, i + 3, j, valid, v, c30, c31, c32, c33) }
+            if r > 4 { storeRow(Edge.self, .tanhGradient, h, hRowStride, i + 4, j, valid, v, c40, c41, c42, c43) }
+            if r > 5 { storeRow(Edge.self, .tanhGradient, h, hRowStride, i + 5, j, valid, v, c50, c51, c52, c53) }
+        }
     }
+
+    /// The epilogue of one row, as a constant at each (inlined) call site.
+    private enum StoreMode { case none, tanh, tanhGradient }
 
     /// Applies the epilogue to one row of a tile and stores its `valid` columns.
     @inline(__always)
     private func storeRow<Edge: TileEdge>(
-        _: Edge.Type, _ i: Int, _ j: Int, _ valid: Int, _ v: Int, _ x0: Vec, _ x1: Vec, _ x2: Vec, _ x3: Vec
+        _: Edge.Type, _ mode: StoreMode, _ h: UnsafePointer<Float>?, _ hRowStride: Int,
+        _ i: Int, _ j: Int, _ valid: Int, _ v: Int, _ x0: Vec, _ x1: Vec, _ x2: Vec, _ x3: Vec
     ) {
         let w = Vec.scalarCount
         @inline(__always) func load(_ p: UnsafePointer<Float>, _ lanes: Int) -> Vec {
@@ -314,7 +337,7 @@ extension MatrixProduct {
             if Edge.isPartial { storePartial(x, p, valid: lanes) } else { p.store(x, 0) }
         }
         let row = c + i * cRowStride + j
-        switch epilogue {
+        switch mode {
         case .none:
             store(x0, row, valid)
             if v > 1 { store(x1, row + w, valid - w) }
@@ -325,8 +348,8 @@ extension MatrixProduct {
             if v > 1 { store(vectorTanh(x1), row + w, valid - w) }
             if v > 2 { store(vectorTanh(x2), row + 2 * w, valid - 2 * w) }
             if v > 3 { store(vectorTanh(x3), row + 3 * w, valid - 3 * w) }
-        case .tanhGradient(let h, let hRowStride):
-            let hp = h + i * hRowStride + j
+        case .tanhGradient:
+            let hp = h! + i * hRowStride + j
             let one = Vec(repeating: 1)
             let h0 = load(hp, valid)
             store(x0 * (one - h0 * h0), row, valid)
