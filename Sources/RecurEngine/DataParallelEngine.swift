@@ -192,14 +192,14 @@ public final class DataParallelEngine: @unchecked Sendable {
             clock = now
 
             for block in updatePlan.blocks[updatePlan.assignment[worker]] {
-                for range in block.ranges {
+                for range in updatePlan.ranges(of: block) {
                     backend.sum(shardGradientPointers, count: plan.shardCount, into: gradient.pointer, range: range)
                 }
                 now = monotonicNanoseconds()
                 times.allReduce += now - clock
                 clock = now
                 guard update else { continue }
-                for range in block.ranges {
+                for range in updatePlan.ranges(of: block) {
                     backend.adam(adamStep, parameters: parameters.pointer, gradients: gradient.pointer,
                                  firstMoment: optimizer.firstMoment.pointer, secondMoment: optimizer.secondMoment.pointer,
                                  range: range)

@@ -99,7 +99,7 @@ func updatePlan(workers: Int) {
         #expect(plan.assignment.first?.lowerBound == 0 && plan.assignment.last?.upperBound == plan.blocks.count)
         for (a, b) in zip(plan.assignment, plan.assignment.dropFirst()) { #expect(a.upperBound == b.lowerBound) }
         var covered = [Int](repeating: 0, count: layout.count)
-        for block in plan.blocks { for range in block.ranges { for i in range { covered[i] += 1 } } }
+        for block in plan.blocks { for range in plan.ranges(of: block) { for i in range { covered[i] += 1 } } }
         for slot in layout.slots { #expect(covered[slot.range].allSatisfy { $0 == 1 }, "\(slot.name)") }
         #expect(covered.reduce(0, +) == layout.parameterCount)
         for layer in 0..<shape.layers {
