@@ -106,10 +106,13 @@ struct TuneCommand: ParsableCommand {
         abstract: "Find the thread count that trains fastest here, and print the command to use it.",
         discussion: """
             Runs a short sweep and recommends the fewest threads within 3% of the fastest; \
-            says so when more threads are slower than fewer.
+            says so when more threads are slower than fewer. With several --shard-size values \
+            it recommends for each and then picks the fastest (results differ slightly between \
+            shard sizes, never between thread counts).
 
-            Example:
+            Examples:
               recur tune --batch-size 64
+              recur tune --batch-size 64 --shard-size 2,4
             """)
 
     @OptionGroup var sweep: SweepOptions
@@ -117,15 +120,23 @@ struct TuneCommand: ParsableCommand {
 
     func validate() throws {
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1 (got \(batchSize))") }
-        if sweep.shardSizes.values.count != 1 {
-            throw ValidationError("--shard-size: tune compares thread counts at one shard size (got \(sweep.shardSizes.values))")
-        }
     }
 
     func run() throws {
         let options = try sweep.benchOptions(batchSizes: [batchSize], defaultSteps: 10, defaultRepeats: 2)
         let report = try BenchRunner.run(options) { Console.error($0) }
         Console.block(report.table())
-        Console.line(try ThreadRecommendation(results: report.results).description)
+        let recommendations = try options.shardSizes.map { size in
+            try ThreadRecommendation(results: report.results.filter { $0.configuration.shardSize == size })
+        }
+        guard recommendations.count > 1 else {
+            Console.line(recommendations.map(\.description).joined())
+            return
+        }
+        for recommendation in recommendations {
+            Console.line("Shards of \(recommendation.shardSize): \(recommendation.threads) threads, \(Int(recommendation.samplesPerSecond.rounded())) samples/s.")
+        }
+        let best = recommendations.max { $0.samplesPerSecond < $1.samplesPerSecond }!
+        Console.line(best.description)
     }
 }

@@ -3,10 +3,12 @@ import Testing
 @testable import RecurTrainer
 
 @Suite struct ThreadRecommendationTests {
-    private func results(batchSize: Int = 256, _ rates: [(Int, Double)]) throws -> [BenchResult] {
+    private func results(batchSize: Int = 256, shardSize: Int = 4, _ rates: [(Int, Double)]) throws -> [BenchResult] {
         try BenchReport(
             machine: ReportingFixtures.machine(), settings: ReportingFixtures.settings,
-            measurements: rates.map { ReportingFixtures.measurement(threads: $0.0, batchSize: batchSize, median: $0.1) }
+            measurements: rates.map {
+                ReportingFixtures.measurement(threads: $0.0, batchSize: batchSize, median: $0.1, shardSize: shardSize)
+            }
         ).results
     }
 
@@ -48,10 +50,18 @@ import Testing
         #expect(recommendation.slowdowns.map(\.description) == ["4 threads are 5.6% slower than 2", "16 threads are 21% slower than 8"])
     }
 
+    @Test func aShardSizeOtherThanTheDefaultIsInTheCommand() throws {
+        let recommendation = try ThreadRecommendation(results: results(shardSize: 2, [(1, 1000), (2, 1900)]))
+        #expect(recommendation.shardSize == 2)
+        #expect(recommendation.commandLine == "recur train --threads 2 --batch-size 256 --shard-size 2")
+    }
+
     @Test func unusableInputsThrow() throws {
         #expect(throws: ThreadRecommendationError.noResults) { try ThreadRecommendation(results: []) }
         let mixed = try ReportingFixtures.report().results
         #expect(throws: ThreadRecommendationError.mixedBatchSizes([64, 256])) { try ThreadRecommendation(results: mixed) }
+        let shards = try results(shardSize: 2, [(1, 1000)]) + results(shardSize: 4, [(2, 1900)])
+        #expect(throws: ThreadRecommendationError.mixedShardSizes([2, 4])) { try ThreadRecommendation(results: shards) }
         let single = try results([(1, 1000)])
         #expect(throws: ThreadRecommendationError.invalidTolerance(1)) { try ThreadRecommendation(results: single, tolerance: 1) }
         #expect(throws: ThreadRecommendationError.invalidTolerance(-0.1)) { try ThreadRecommendation(results: single, tolerance: -0.1) }

@@ -19,6 +19,8 @@ public struct ThreadRecommendation: Hashable, Sendable, CustomStringConvertible 
 
     /// The batch size of the results.
     public let batchSize: Int
+    /// The shard size of the results.
+    public let shardSize: Int
     /// The recommended thread count.
     public let threads: Int
     /// Median samples/s at the recommended thread count.
@@ -34,7 +36,7 @@ public struct ThreadRecommendation: Hashable, Sendable, CustomStringConvertible 
     public let slowdowns: [Slowdown]
 
     /// Recommends a thread count from `results`, which must all have the same
-    /// batch size. When several results have the same thread count (e.g. with
+    /// batch size and shard size. When several results have the same thread count (e.g. with
     /// and without pinning), the fastest of them stands for that count.
     ///
     /// - Parameters:
@@ -43,13 +45,15 @@ public struct ThreadRecommendation: Hashable, Sendable, CustomStringConvertible 
     ///     that the recommendation may fall short of in exchange for fewer
     ///     threads; from 0 up to, not including, 1.
     /// - Throws: ``ThreadRecommendationError`` when `results` is empty, mixes
-    ///   batch sizes, or `tolerance` is out of range.
+    ///   batch sizes or shard sizes, or `tolerance` is out of range.
     /// - Complexity: O(*n* log *n*) for *n* results.
     public init(results: [BenchResult], tolerance: Double = 0.03) throws(ThreadRecommendationError) {
         guard tolerance.isFinite, tolerance >= 0, tolerance < 1 else { throw .invalidTolerance(tolerance) }
         guard let batchSize = results.first?.configuration.batchSize else { throw .noResults }
         let batchSizes = Set(results.map(\.configuration.batchSize))
         guard batchSizes.count == 1 else { throw .mixedBatchSizes(batchSizes.sorted()) }
+        let shardSizes = Set(results.map(\.configuration.shardSize))
+        guard shardSizes.count == 1, let shardSize = shardSizes.first else { throw .mixedShardSizes(shardSizes.sorted()) }
 
         var best: [Int: Double] = [:]
         for result in results {
@@ -71,6 +75,7 @@ public struct ThreadRecommendation: Hashable, Sendable, CustomStringConvertible 
         }
 
         self.batchSize = batchSize
+        self.shardSize = shardSize
         self.threads = chosen.key
         self.samplesPerSecond = chosen.value
         self.fastestThreads = fastest.key
@@ -80,9 +85,11 @@ public struct ThreadRecommendation: Hashable, Sendable, CustomStringConvertible 
     }
 
     /// The command that trains with the recommendation, e.g.
-    /// "recur train --threads 8 --batch-size 256".
+    /// "recur train --threads 8 --batch-size 256" (with `--shard-size` when it
+    /// is not the default).
     public var commandLine: String {
         "recur train --threads \(threads) --batch-size \(batchSize)"
+            + (shardSize == TrainingOptions().shardSize ? "" : " --shard-size \(shardSize)")
     }
 
     /// The recommendation, the fastest thread count when it differs, every

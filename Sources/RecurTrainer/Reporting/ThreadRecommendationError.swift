@@ -4,6 +4,8 @@ public enum ThreadRecommendationError: Error, Hashable, Sendable, CustomStringCo
     case noResults
     /// The results are of more than one batch size.
     case mixedBatchSizes([Int])
+    /// The results are of more than one shard size.
+    case mixedShardSizes([Int])
     /// The tolerance is not in 0..<1.
     case invalidTolerance(Double)
 
@@ -13,6 +15,8 @@ public enum ThreadRecommendationError: Error, Hashable, Sendable, CustomStringCo
             "recur tune: there are no benchmark results to recommend a thread count from"
         case let .mixedBatchSizes(sizes):
             "recur tune: results mix batch sizes \(sizes.map(String.init).joined(separator: ", ")); recommend for one at a time"
+        case let .mixedShardSizes(sizes):
+            "recur tune: results mix shard sizes \(sizes.map(String.init).joined(separator: ", ")); recommend for one at a time"
         case let .invalidTolerance(tolerance):
             "recur tune: tolerance \(tolerance) is out of range, expected 0 or more and less than 1"
         }
