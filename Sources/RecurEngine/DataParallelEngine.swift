@@ -39,10 +39,13 @@ public final class DataParallelEngine: @unchecked Sendable {
     // Per shard: its gradient, its gathered inputs and labels; per worker its
     // workspace. Each is allocated and first touched by the worker that uses
     // it for a full batch.
-    private var shardGradients: [PinnedMemory?]
-    private var shardInputs: [PinnedMemory?]
-    private var workspaces: [PinnedMemory?]
-    private var allocationFailures: [PinnedMemoryError?]
+    private let shardGradients: WorkerSlots<PinnedMemory?>
+    private let shardInputs: WorkerSlots<PinnedMemory?>
+    private let workspaces: WorkerSlots<PinnedMemory?>
+    // Raw pointers into the memory above, read on every step: reading them
+    // takes no reference counts, which 16 workers would contend on.
+    private let shardInputPointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
+    private let workspacePointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
     private let shardLogits: UnsafeMutablePointer<Float>
     private let shardLabels: UnsafeMutablePointer<Int32>
     private let shardGradientPointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
@@ -77,10 +80,11 @@ public final class DataParallelEngine: @unchecked Sendable {
         gradient = FloatBuffer(count: layout.count)
         maxShards = ShardPlan(batch: maxBatch, shardSize: shardSize).shardCount
         shardInputFloats = shardSize * shape.sampleInputCount + ParameterLayout.alignment
-        shardGradients = Array(repeating: nil, count: maxShards)
-        shardInputs = Array(repeating: nil, count: maxShards)
-        workspaces = Array(repeating: nil, count: pool.count)
-        allocationFailures = Array(repeating: nil, count: pool.count)
+        shardGradients = WorkerSlots(count: maxShards, initial: nil)
+        shardInputs = WorkerSlots(count: maxShards, initial: nil)
+        workspaces = WorkerSlots(count: pool.count, initial: nil)
+        shardInputPointers = .allocate(capacity: maxShards)
+        workspacePointers = .allocate(capacity: pool.count)
         shardLogits = .allocate(capacity: maxShards * shardSize * shape.classes)
         shardLogits.initialize(repeating: 0, count: maxShards * shardSize * shape.classes)
         shardLabels = .allocate(capacity: maxShards * shardSize)
@@ -101,6 +105,8 @@ public final class DataParallelEngine: @unchecked Sendable {
         shardLabels.deallocate()
         shardLogits.deallocate()
         shardGradientPointers.deallocate()
+        shardInputPointers.deallocate()
+        workspacePointers.deallocate()
         shardLosses.deallocate()
         shardCorrect.deallocate()
         phaseTimes.deallocate()
@@ -110,6 +116,7 @@ public final class DataParallelEngine: @unchecked Sendable {
         let plan = ShardPlan(batch: maxBatch, shardSize: shardSize)
         let workers = pool.count
         let workspaceFloats = ShardPass.workspaceCount(shape: shape, samples: shardSize)
+        let failures = WorkerSlots<PinnedMemoryError?>(count: workers, initial: nil)
         pool.run { [self] worker in
             do throws(PinnedMemoryError) {
                 workspaces[worker] = try pool.allocate(floats: workspaceFloats, worker: worker)
@@ -118,11 +125,15 @@ public final class DataParallelEngine: @unchecked Sendable {
                     shardInputs[shard] = try pool.allocate(floats: shardInputFloats, worker: worker)
                 }
             } catch {
-                allocationFailures[worker] = error
+                failures[worker] = error
             }
         }
-        if let error = allocationFailures.lazy.compactMap({ $0 }).first { throw error }
-        for shard in 0..<maxShards { shardGradientPointers[shard] = shardGradients[shard]!.pointer }
+        if let error = failures.values.lazy.compactMap({ $0 }).first { throw error }
+        for shard in 0..<maxShards {
+            shardGradientPointers[shard] = shardGradients[shard]!.pointer
+            shardInputPointers[shard] = shardInputs[shard]!.pointer
+        }
+        for worker in 0..<workers { workspacePointers[worker] = workspaces[worker]!.pointer }
     }
 
     /// Rebuilds the transposed weights from the parameters; call after
@@ -272,14 +283,14 @@ public final class DataParallelEngine: @unchecked Sendable {
         worker: Int, gradientScale: Float, withGradients: Bool
     ) -> ShardPass {
         let samples = plan.samples(of: shard)
-        let inputs = shardInputs[shard]!.pointer
+        let inputs = shardInputPointers[shard]
         let labels = shardLabels + shard * shardSize
         source.copySamples(UnsafeBufferPointer(rebasing: indices.buffer[samples]), inputs: inputs, labels: labels)
         return ShardPass(
             shape: shape, layout: layout, packedLayout: packedLayout,
             parameters: parameters.pointer, packed: packed.pointer,
             inputs: inputs, labels: labels, samples: samples.count, gradientScale: gradientScale,
-            workspace: workspaces[worker]!.pointer,
+            workspace: workspacePointers[worker],
             gradients: withGradients ? shardGradientPointers[shard] : nil,
             logits: shardLogits + shard * shardSize * shape.classes)
     }

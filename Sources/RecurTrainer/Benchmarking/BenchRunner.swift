@@ -201,7 +201,7 @@ public enum BenchRunner {
     static func measurePeakGFLOPS(_ setup: ComputeSetup) -> Double {
         let backend = setup.backend
         let iterations = probeIterations(backend, seconds: 0.05)
-        let flops = PerWorker<Double>(count: setup.pool.count, initial: 0)
+        let flops = WorkerSlots<Double>(count: setup.pool.count, initial: 0)
         var best = 0.0
         for _ in 0..<3 {
             let start = monotonicNanoseconds()
@@ -210,28 +210,6 @@ public enum BenchRunner {
             best = max(best, flops.values.reduce(0, +) / seconds / 1e9)
         }
         return best
-    }
-}
-
-/// One value per worker, each written only by its worker inside a job.
-final class PerWorker<Value>: @unchecked Sendable {
-    private let storage: UnsafeMutableBufferPointer<Value>
-
-    init(count: Int, initial: Value) {
-        storage = .allocate(capacity: count)
-        storage.initialize(repeating: initial)
-    }
-
-    deinit {
-        storage.deinitialize()
-        storage.deallocate()
-    }
-
-    var values: [Value] { Array(storage) }
-
-    subscript(worker: Int) -> Value {
-        get { storage[worker] }
-        set { storage[worker] = newValue }
     }
 }
 
