@@ -78,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "recur",
             dependencies: [
-                "RecurTrainer", "RecurEngine", "RecurKernels",
+                "RecurTrainer", "RecurEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import RecurEngine
-import RecurKernels
 import RecurTrainer
 
 /// A comma-separated list of whole numbers, e.g. `1,2,4,8`.
@@ -37,9 +36,10 @@ struct SweepOptions: ParsableArguments {
 
     func validate() throws {
         if PinMode(rawValue: pin) == nil { throw ValidationError("--pin must be core or none (got '\(pin)')") }
-        if let backend, Backends.named(backend) == nil {
-            let available = Backends.supported.map(\.name).joined(separator: ", ")
-            throw ValidationError("--backend \(backend) is not available on this CPU (available: \(available))")
+        do {
+            _ = try ComputeSetup.backend(named: backend)
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import RecurEngine
-import RecurKernels
+import RecurTrainer
 
 /// Where the workers run: every command that trains or evaluates takes these.
 struct WorkerOptions: ParsableArguments {
@@ -34,9 +34,10 @@ struct WorkerOptions: ParsableArguments {
     func validate() throws {
         _ = try threadCount
         _ = try pinMode
-        if let backend, Backends.named(backend) == nil {
-            let available = Backends.supported.map(\.name).joined(separator: ", ")
-            throw ValidationError("--backend \(backend) is not available on this CPU (available: \(available))")
+        do {
+            _ = try ComputeSetup.backend(named: backend)
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 }

@@ -95,7 +95,7 @@ public enum BenchRunner {
         } catch {
             throw .system("cannot read the machine's topology: \(error)")
         }
-        let backend = try chooseBackend(options.backend)
+        let backend = try ComputeSetup.backend(named: options.backend)
         let peak = measurePeakGFLOPS(backend)
         var measurements: [BenchMeasurement] = []
         for batch in options.batchSizes {
@@ -118,14 +118,6 @@ public enum BenchRunner {
         } catch {
             throw .system("benchmark results are unusable: \(error)")
         }
-    }
-
-    static func chooseBackend(_ name: String?) throws(RecurError) -> any ComputeBackend {
-        guard let name else { return Backends.best }
-        guard let backend = Backends.named(name) else {
-            throw .usage("--backend \(name) is not available on this CPU (available: \(Backends.supported.map(\.name).joined(separator: ", ")))")
-        }
-        return backend
     }
 
     /// One core's FMA throughput with this build, GFLOP/s: the best of five

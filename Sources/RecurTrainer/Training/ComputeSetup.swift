@@ -23,15 +23,7 @@ public struct ComputeSetup {
         } catch {
             throw .usage("--threads: \(error)")
         }
-        if let name {
-            guard let chosen = Backends.named(name) else {
-                let available = Backends.supported.map(\.name).joined(separator: ", ")
-                throw .usage("--backend \(name) is not available on this CPU (available: \(available))")
-            }
-            backend = chosen
-        } else {
-            backend = Backends.best
-        }
+        backend = try Self.backend(named: name)
         do {
             pool = try WorkerPool(placement: placement, pinMode: pin)
         } catch {
@@ -44,5 +36,16 @@ public struct ComputeSetup {
                     + "threads share CPUs and run slower than with fewer threads")
         }
         self.warnings = warnings
+    }
+
+    /// The kernel build called `name`, or the best one when nil; a usage error
+    /// naming the builds this CPU runs when it cannot run that one.
+    public static func backend(named name: String?) throws(RecurError) -> any ComputeBackend {
+        guard let name else { return Backends.best }
+        guard let chosen = Backends.named(name) else {
+            let available = Backends.supported.map(\.name).joined(separator: ", ")
+            throw .usage("--backend \(name) is not available on this CPU (available: \(available))")
+        }
+        return chosen
     }
 }
