@@ -41,6 +41,9 @@ extension EvaluationResult {
         if test.sampleSize != loaded.shape.sampleInputCount {
             throw .input("\(path): the model reads \(loaded.shape.sampleInputCount) values per sample, MNIST images have \(test.sampleSize)")
         }
+        if loaded.shape.classes != ModelShape.mnist.classes {
+            throw .input("\(path): the model has \(loaded.shape.classes) classes, MNIST has \(ModelShape.mnist.classes)")
+        }
         let setup = try ComputeSetup(threads: threads, pin: pin, backend: backend)
         let engine: DataParallelEngine
         do {
