@@ -150,8 +150,7 @@ public final class Trainer {
                 observer.stepped(StepProgress(
                     epoch: epoch + 1, step: batch, stepsInEpoch: stepsPerEpoch, globalStep: globalStep,
                     loss: lossSum / Double(samples), samplesPerSecond: Double(samples) / seconds))
-                let position = batch == stepsPerEpoch
-                    ? TrainingPosition(epoch: epoch + 1, batch: 0) : TrainingPosition(epoch: epoch, batch: batch)
+                let position = TrainingPosition(epoch: epoch, nextBatch: batch, batchesPerEpoch: stepsPerEpoch)
                 if let signal = interruption() {
                     try saveCheckpoint(at: position, globalStep: globalStep, fallback: true)
                     interruptedBy = signal
@@ -175,8 +174,7 @@ public final class Trainer {
                 testLoss: evaluation.meanLoss, testAccuracy: evaluation.accuracy, seconds: seconds,
                 samplesPerSecond: Double(samples) / seconds, evaluationSeconds: monotonicSeconds() - evaluationStart))
             observer.finishedEpoch(reports[reports.count - 1])
-            let position = batch == stepsPerEpoch
-                ? TrainingPosition(epoch: epoch + 1, batch: 0) : TrainingPosition(epoch: epoch, batch: batch)
+            let position = TrainingPosition(epoch: epoch, nextBatch: batch, batchesPerEpoch: stepsPerEpoch)
             if (options.checkpointDirectory != nil || options.resume != nil) && lastCheckpointStep != globalStep {
                 try saveCheckpoint(at: position, globalStep: globalStep, fallback: false)
             }
@@ -241,4 +239,10 @@ public final class Trainer {
 struct TrainingPosition {
     var epoch: Int
     var batch: Int
+
+    /// The position before batch `nextBatch` of `epoch`: past the last batch
+    /// it is the start of the next epoch.
+    init(epoch: Int, nextBatch: Int, batchesPerEpoch: Int) {
+        (self.epoch, batch) = nextBatch >= batchesPerEpoch ? (epoch + 1, 0) : (epoch, nextBatch)
+    }
 }
