@@ -95,8 +95,10 @@ public enum BenchRunner {
         } catch {
             throw .system("cannot read the machine's topology: \(error)")
         }
-        let backend = try ComputeSetup.backend(named: options.backend)
-        let peak = measurePeakGFLOPS(backend)
+        // The one-core peak, on one worker placed and pinned as the sweep's are.
+        let single = try ComputeSetup(threads: .fixed(1), pin: options.pin, backend: options.backend)
+        let backend = single.backend
+        let peak = measurePeakGFLOPS(single)
         var measurements: [BenchMeasurement] = []
         for batch in options.batchSizes {
             for shardSize in options.shardSizes {
@@ -118,20 +120,6 @@ public enum BenchRunner {
         } catch {
             throw .system("benchmark results are unusable: \(error)")
         }
-    }
-
-    /// One core's FMA throughput with this build, GFLOP/s: the best of five
-    /// runs of about 50 ms.
-    public static func measurePeakGFLOPS(_ backend: any ComputeBackend) -> Double {
-        let iterations = probeIterations(backend, seconds: 0.05)
-        var best = 0.0
-        for _ in 0..<5 {
-            let start = monotonicNanoseconds()
-            let flops = backend.fmaPeakProbe(iterations: iterations)
-            let seconds = Double(monotonicNanoseconds() - start) / 1e9
-            best = max(best, flops / seconds / 1e9)
-        }
-        return best
     }
 
     /// Probe iterations that take about `seconds` on one core with this build
@@ -189,13 +177,13 @@ public enum BenchRunner {
     }
 
     /// The FMA throughput of all of `setup`'s workers running the probe at
-    /// once, GFLOP/s: the best of three runs of about 50 ms.
-    static func measurePeakGFLOPS(_ setup: ComputeSetup) -> Double {
+    /// once, GFLOP/s: the best of five runs of about 50 ms.
+    public static func measurePeakGFLOPS(_ setup: ComputeSetup) -> Double {
         let backend = setup.backend
         let iterations = probeIterations(backend, seconds: 0.05)
         let flops = WorkerSlots<Double>(count: setup.pool.count, initial: 0)
         var best = 0.0
-        for _ in 0..<3 {
+        for _ in 0..<5 {
             let start = monotonicNanoseconds()
             setup.pool.run { worker in flops[worker] = backend.fmaPeakProbe(iterations: iterations) }
             let seconds = Double(monotonicNanoseconds() - start) / 1e9
