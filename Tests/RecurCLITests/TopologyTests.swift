@@ -43,4 +43,24 @@ struct TopologyTests {
         expectSuccess(result)
         #expect(result.standardError.contains("warning: \(training.threads) threads"), "\(result)")
     }
+
+    /// bench builds a one-worker pool (pinning the main thread) before each
+    /// configuration's pool; the main thread's own pin must not make later
+    /// configurations see fewer usable CPUs and oversubscribe.
+    @Test("bench's later configurations still see every usable CPU")
+    func benchDoesNotOversubscribeItself() async throws {
+        let threads = try await usablePUs()
+        try #require(threads >= 2, "needs two usable CPUs")
+        let result = try await RecurExecutable.run(
+            [
+                "bench", "--threads", "1,\(threads)", "--steps", "1", "--repeats", "1", "--warmup", "0", "--hidden", "8",
+                "--layers", "1", "--batch-size", "8",
+            ], timeout: .seconds(300))
+        expectSuccess(result)
+        #expect(!result.standardError.contains("warning"), "\(result)")
+        let over = try await RecurExecutable.run(
+            ["bench", "--threads", "\(threads + 1)", "--steps", "1", "--repeats", "1", "--warmup", "0", "--hidden", "8", "--layers", "1"],
+            timeout: .seconds(300))
+        #expect(over.standardError.contains("warning: \(threads + 1) threads"), "the warning is shown when it applies: \(over)")
+    }
 }

@@ -104,7 +104,8 @@ public enum BenchRunner {
             for shardSize in options.shardSizes {
                 for threads in options.threads {
                     let measurement = try measure(
-                        options, shape: shape, source: source, threads: threads, batch: batch, shardSize: shardSize)
+                        options, shape: shape, source: source, threads: threads, batch: batch, shardSize: shardSize,
+                        progress: progress)
                     measurements.append(measurement)
                     let median = BenchStatistics.median(measurement.samplesPerSecond) ?? 0
                     progress("threads \(threads), batch \(batch), shards of \(shardSize): \(Int(median.rounded())) samples/s")
@@ -138,9 +139,11 @@ public enum BenchRunner {
     }
 
     private static func measure(
-        _ options: BenchOptions, shape: ModelShape, source: Dataset, threads: Int, batch: Int, shardSize: Int
+        _ options: BenchOptions, shape: ModelShape, source: Dataset, threads: Int, batch: Int, shardSize: Int,
+        progress: (String) -> Void
     ) throws(RecurError) -> BenchMeasurement {
         let setup = try ComputeSetup(threads: .fixed(threads), pin: options.pin, backend: options.backend)
+        for warning in setup.warnings { progress(warning) }
         let parameters = Parameters(shape: shape, seed: options.seed)
         let engine: DataParallelEngine
         do {
