@@ -20,9 +20,14 @@ final class TextReporter: TrainingObserver {
                 + (start.startStep > 0 ? "; resuming after step \(start.startStep)" : ""))
     }
 
+    /// Called between training steps, while the workers wait: it formats
+    /// nothing unless a line is due (10 redraws a second on a terminal, a
+    /// line every 100 steps otherwise).
     func stepped(_ progress: StepProgress) {
-        let status = "epoch \(progress.epoch) step \(progress.step)/\(progress.stepsInEpoch)  loss \(Console.fixed(progress.loss, 4))  "
-            + "\(Int(progress.samplesPerSecond.rounded())) samples/s"
+        func status() -> String {
+            "epoch \(progress.epoch) step \(progress.step)/\(progress.stepsInEpoch)  loss \(Console.fixed(progress.loss, 4))  "
+                + "\(Int(progress.samplesPerSecond.rounded())) samples/s"
+        }
         if Console.isTerminal {
             let now = monotonicSeconds()
             guard now - lastDraw >= 0.1 || progress.step == progress.stepsInEpoch else { return }
@@ -30,9 +35,9 @@ final class TextReporter: TrainingObserver {
             let width = 30
             let filled = width * progress.step / max(progress.stepsInEpoch, 1)
             let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
-            Console.overwrite("[\(bar)] " + status)
+            Console.overwrite("[\(bar)] " + status())
         } else if progress.step % 100 == 0 {
-            Console.line(status)
+            Console.line(status())
         }
     }
 
