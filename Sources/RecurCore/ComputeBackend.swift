@@ -22,17 +22,25 @@ public struct ShardPass: @unchecked Sendable {
     /// At least ``ShardPass/workspaceCount(shape:samples:)`` floats.
     public var workspace: UnsafeMutablePointer<Float>
     /// `layout.count` floats; every parameter's gradient is overwritten
-    /// (not accumulated), padding is left untouched.
+    /// (not accumulated), padding is left untouched, and so is the linear
+    /// layer's weight gradient when ``kept`` is set.
     public var gradients: UnsafeMutablePointer<Float>?
     /// `samples` x `classes` floats of logits, written when not nil.
     public var logits: UnsafeMutablePointer<Float>?
+    /// Where the last RNN layer's outputs and the logits' gradient go when
+    /// they must outlive the pass; nil keeps them in the workspace. With them
+    /// kept, the backward pass leaves the linear layer's weight gradient to
+    /// the caller, who computes it over the whole batch at once
+    /// (``ComputeBackend/outputWeightGradient(shape:layout:kept:samples:columns:gradients:)``).
+    public var kept: KeptOutputs?
 
     public init(
         shape: ModelShape, layout: ParameterLayout, packedLayout: PackedLayout,
         parameters: UnsafePointer<Float>, packed: UnsafePointer<Float>,
         inputs: UnsafePointer<Float>, labels: UnsafePointer<Int32>, samples: Int,
         gradientScale: Float, workspace: UnsafeMutablePointer<Float>,
-        gradients: UnsafeMutablePointer<Float>?, logits: UnsafeMutablePointer<Float>?
+        gradients: UnsafeMutablePointer<Float>?, logits: UnsafeMutablePointer<Float>?,
+        kept: KeptOutputs? = nil
     ) {
         self.shape = shape
         self.layout = layout
@@ -46,6 +54,7 @@ public struct ShardPass: @unchecked Sendable {
         self.workspace = workspace
         self.gradients = gradients
         self.logits = logits
+        self.kept = kept
     }
 
     /// Floats of workspace a shard of `samples` needs: every layer's outputs
@@ -55,6 +64,30 @@ public struct ShardPass: @unchecked Sendable {
         let sequence = ParameterLayout.roundUp(samples * shape.sequenceLength * shape.hidden)
         return (shape.layers + 2) * sequence + ParameterLayout.roundUp(samples * shape.classes)
             + ParameterLayout.alignment
+    }
+}
+
+/// A shard's outputs kept past its pass, as rows of batch-wide buffers: what
+/// the linear layer's weight gradient over a whole batch reads.
+public struct KeptOutputs: @unchecked Sendable {
+    /// `samples` x `sequenceLength` x `hidden` floats: the last RNN layer's
+    /// outputs, each sample's flattened as the linear layer reads them.
+    /// Kernels read rows in whole vectors, so ``ParameterLayout/alignment``
+    /// floats past the batch's last row must be readable.
+    public var top: UnsafeMutablePointer<Float>
+    /// `samples` x `classes` floats: the loss's gradient by the logits.
+    public var logitGradient: UnsafeMutablePointer<Float>
+
+    public init(top: UnsafeMutablePointer<Float>, logitGradient: UnsafeMutablePointer<Float>) {
+        self.top = top
+        self.logitGradient = logitGradient
+    }
+
+    /// The rows of samples `samples` of the batch.
+    public func rows(_ samples: Range<Int>, shape: ModelShape) -> KeptOutputs {
+        KeptOutputs(
+            top: top + samples.lowerBound * shape.sequenceLength * shape.hidden,
+            logitGradient: logitGradient + samples.lowerBound * shape.classes)
     }
 }
 
@@ -100,6 +133,16 @@ public protocol ComputeBackend: Sendable {
     /// Backprop through time after ``forward(_:)`` of the same pass: overwrites
     /// every parameter's gradient in `pass.gradients` (no-op when nil).
     func backward(_ pass: ShardPass)
+
+    /// The linear layer's weight gradient over a whole batch whose shards
+    /// kept their outputs in `kept`, for inputs `columns` of the layer:
+    /// `∂W[c, j] = Σ_s ∂logits[s, c] · top[s, j]` for every class `c` and `j`
+    /// in `columns`, one chain of fused multiply-adds over the batch's
+    /// `samples` in order, overwriting those elements of `gradients`.
+    /// Workers can compute disjoint column ranges at the same time.
+    func outputWeightGradient(
+        shape: ModelShape, layout: ParameterLayout, kept: KeptOutputs, samples: Int, columns: Range<Int>,
+        gradients: UnsafeMutablePointer<Float>)
 
     /// `destination[i] = sources[0][i] + sources[1][i] + ...` for `i` in `range`,
     /// summed strictly left to right so the result does not depend on who sums.

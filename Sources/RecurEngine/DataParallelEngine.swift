@@ -11,9 +11,10 @@ public protocol SampleSource: Sendable {
 /// Data-parallel training on a ``WorkerPool``: every step, workers take
 /// shards of the batch from a shared counter and run them on their own
 /// scratch memory; then each worker, for its own blocks of parameters
-/// (``UpdatePlan``), sums the shard gradients in shard order, applies Adam to
-/// that part of the one shared parameter buffer and refreshes that part of
-/// the transposed weights.
+/// (``UpdatePlan``), forms the batch's gradient (the shard gradients summed
+/// in shard order, or for the linear layer's weight one product over the
+/// outputs the shards kept), applies Adam to that part of the one shared
+/// parameter buffer and refreshes that part of the transposed weights.
 ///
 /// One step is one `pool.run` with one barrier crossing and no locks. Which
 /// worker runs a shard does not matter to the result: a step depends on the
@@ -51,6 +52,11 @@ public final class DataParallelEngine: @unchecked Sendable {
     private let shardGradientPointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
     private let shardLosses: UnsafeMutablePointer<Float>
     private let shardCorrect: UnsafeMutablePointer<Int>
+    /// The batch's last-layer outputs and logit gradients, kept by the
+    /// shards for the linear layer's weight gradient.
+    private let keptTop: FloatBuffer
+    private let keptLogitGradient: FloatBuffer
+    private let kept: KeptOutputs
     /// The next shard to take in the current job.
     private let nextShard = ManagedAtomic<Int>(0)
     private let updatePlan: UpdatePlan
@@ -94,6 +100,9 @@ public final class DataParallelEngine: @unchecked Sendable {
         shardLosses.initialize(repeating: 0, count: maxShards)
         shardCorrect = .allocate(capacity: maxShards)
         shardCorrect.initialize(repeating: 0, count: maxShards)
+        keptTop = FloatBuffer(count: maxBatch * shape.sequenceLength * shape.hidden + ParameterLayout.alignment)
+        keptLogitGradient = FloatBuffer(count: maxBatch * shape.classes)
+        kept = KeptOutputs(top: keptTop.pointer, logitGradient: keptLogitGradient.pointer)
         phaseTimes = .allocate(capacity: pool.count * Self.phaseStride)
         phaseTimes.initialize(repeating: PhaseTimes(), count: pool.count * Self.phaseStride)
         updatePlan = UpdatePlan(layout: layout, workers: pool.count)
@@ -203,8 +212,14 @@ public final class DataParallelEngine: @unchecked Sendable {
             clock = now
 
             for block in updatePlan.blocks[updatePlan.assignment[worker]] {
-                for range in updatePlan.ranges(of: block) {
-                    backend.sum(shardGradientPointers, count: plan.shardCount, into: gradient.pointer, range: range)
+                if let columns = block.outputColumns {
+                    backend.outputWeightGradient(
+                        shape: shape, layout: layout, kept: kept, samples: plan.batch, columns: columns,
+                        gradients: gradient.pointer)
+                } else {
+                    for range in updatePlan.ranges(of: block) {
+                        backend.sum(shardGradientPointers, count: plan.shardCount, into: gradient.pointer, range: range)
+                    }
                 }
                 now = monotonicNanoseconds()
                 times.allReduce += now - clock
@@ -292,7 +307,8 @@ public final class DataParallelEngine: @unchecked Sendable {
             inputs: inputs, labels: labels, samples: samples.count, gradientScale: gradientScale,
             workspace: workspacePointers[worker],
             gradients: withGradients ? shardGradientPointers[shard] : nil,
-            logits: shardLogits + shard * shardSize * shape.classes)
+            logits: shardLogits + shard * shardSize * shape.classes,
+            kept: withGradients ? kept.rows(samples, shape: shape) : nil)
     }
 
     /// Samples of the pass whose largest logit is the label's (first maximum wins).

@@ -1,15 +1,22 @@
 import RecurCore
 
-/// How the work after the gradients are in (sum the shards, Adam, refresh
-/// the transposed weights) is split between workers, so each worker does it
-/// for its own blocks of parameters with no barrier in between.
+/// How the work after the shards are done (the batch's gradient, Adam,
+/// refreshing the transposed weights) is split between workers, so each
+/// worker does it for its own blocks of parameters with no barrier in between.
 ///
 /// An RNN block is 16 output units of one layer: those rows of `W_ih` and
 /// `W_hh` and those entries of both biases, which is exactly what the
 /// transposed copy of those 16 columns needs. The transposed columns of 16
 /// units are one 64-byte line per row, so no two workers write the same line.
-/// Linear-layer blocks are 1024 floats. Workers get contiguous runs of
-/// blocks with about the same number of parameters.
+/// Their gradients are the shards' gradients summed.
+///
+/// The linear layer's weight is split by input columns, 128 at a time across
+/// all its rows: its gradient is one product over the whole batch,
+/// `∂logitsᵀ·H`, computed block by block from the outputs the shards kept
+/// (a 10 x 7168 gradient per shard of 4 samples would cost more memory
+/// traffic than arithmetic). Its bias is one block of summed shard gradients.
+/// Workers get contiguous runs of blocks with about the same number of
+/// parameters.
 public struct UpdatePlan: Hashable, Sendable {
     /// Output units of a layer that a block's rows cover, for the packed copy.
     public struct PackedRows: Hashable, Sendable {
@@ -25,10 +32,13 @@ public struct UpdatePlan: Hashable, Sendable {
         public var rangeIndices: Range<Int>
         /// The transposed columns to refresh afterwards, for RNN blocks.
         public var packed: PackedRows?
+        /// For blocks of the linear layer's weight, its input columns: the
+        /// block's gradient is the product over the batch, not a sum of shards.
+        public var outputColumns: Range<Int>? = nil
     }
 
     public static let unitsPerBlock = 16
-    public static let floatsPerLinearBlock = 1024
+    public static let columnsPerLinearBlock = 128
 
     public let blocks: [Block]
     /// Ranges of the flat parameter buffer, block after block.
@@ -43,8 +53,10 @@ public struct UpdatePlan: Hashable, Sendable {
         let shape = layout.shape
         var blocks: [Block] = []
         var ranges: [Range<Int>] = []
-        func add(_ blockRanges: [Range<Int>], packed: PackedRows?) {
-            blocks.append(Block(rangeIndices: ranges.count..<(ranges.count + blockRanges.count), packed: packed))
+        func add(_ blockRanges: [Range<Int>], packed: PackedRows? = nil, outputColumns: Range<Int>? = nil) {
+            blocks.append(Block(
+                rangeIndices: ranges.count..<(ranges.count + blockRanges.count), packed: packed,
+                outputColumns: outputColumns))
             ranges += blockRanges
         }
         for layer in 0..<shape.layers {
@@ -63,11 +75,16 @@ public struct UpdatePlan: Hashable, Sendable {
                     packed: PackedRows(layer: layer, units: units))
             }
         }
-        for slot in [layout.outputWeight, layout.outputBias] {
-            for first in stride(from: slot.offset, to: slot.range.upperBound, by: Self.floatsPerLinearBlock) {
-                add([first..<min(first + Self.floatsPerLinearBlock, slot.range.upperBound)], packed: nil)
-            }
+        let width = shape.sequenceLength * shape.hidden, weight = layout.outputWeight.offset
+        for first in stride(from: 0, to: width, by: Self.columnsPerLinearBlock) {
+            let columns = first..<min(first + Self.columnsPerLinearBlock, width)
+            add(
+                (0..<shape.classes).map { row in
+                    (weight + row * width + columns.lowerBound)..<(weight + row * width + columns.upperBound)
+                },
+                outputColumns: columns)
         }
+        add([layout.outputBias.range])
         self.blocks = blocks
         self.ranges = ranges
         // Worker w takes the blocks that start in its share of the parameters.

@@ -14,3 +14,7 @@ let tileVectors = 2
 
 /// Independent FMA chains of the peak probe: 12 ymm registers.
 let probeChains = 6
+
+/// The most of B a column chunk of a matrix product keeps in cache while its
+/// row panels sweep over it.
+let bChunkBytes = 256 << 10

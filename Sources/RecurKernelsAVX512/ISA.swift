@@ -14,3 +14,8 @@ let tileVectors = 4
 
 /// Independent FMA chains of the peak probe: 12 zmm registers.
 let probeChains = 12
+
+/// The most of B a column chunk of a matrix product keeps in cache while its
+/// row panels sweep over it: a quarter of Zen 4's 1 MiB L2, an eighth of
+/// Sapphire Rapids' 2 MiB.
+let bChunkBytes = 256 << 10

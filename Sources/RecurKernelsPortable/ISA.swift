@@ -31,3 +31,7 @@ let probeChains = 6
 #else
 let probeChains = 3
 #endif
+
+/// The most of B a column chunk of a matrix product keeps in cache while its
+/// row panels sweep over it.
+let bChunkBytes = 256 << 10

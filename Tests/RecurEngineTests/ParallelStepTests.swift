@@ -64,6 +64,10 @@ func shardedGradientMatchesWholeBatch() throws {
         let difference = zip(got, expected).map { abs($0 - $1) }.max() ?? 0
         #expect(difference <= 1e-5 * max(scale, 1e-6), "\(slot.name)")
     }
+    // The linear layer's weight gradient is one product over the batch in
+    // both, so it has the same bits.
+    let linear = layout.outputWeight.range
+    #expect(Array(engine.gradient[linear]) == Array(whole.gradients[linear]))
 }
 
 @Test("Evaluation counts the samples whose top logit is the label")
@@ -105,6 +109,19 @@ func updatePlan(workers: Int) {
         for layer in 0..<shape.layers {
             let units = plan.blocks.compactMap { $0.packed }.filter { $0.layer == layer }.flatMap { Array($0.units) }
             #expect(units == Array(0..<shape.hidden))
+        }
+        // Linear-weight blocks cover its input columns once, each block all
+        // rows of its columns.
+        let width = shape.sequenceLength * shape.hidden
+        let linearBlocks = plan.blocks.filter { $0.outputColumns != nil }
+        #expect(linearBlocks.flatMap { Array($0.outputColumns!) } == Array(0..<width))
+        for block in linearBlocks {
+            let columns = block.outputColumns!
+            let expected = (0..<shape.classes).map { row in
+                let start = layout.outputWeight.offset + row * width
+                return (start + columns.lowerBound)..<(start + columns.upperBound)
+            }
+            #expect(Array(plan.ranges(of: block)) == expected)
         }
     }
 }

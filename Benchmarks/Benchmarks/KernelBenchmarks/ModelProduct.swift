@@ -18,7 +18,7 @@ struct ModelProduct: Sendable {
             ("Input weight gradient L0", { .inputWeightGradient(model, layer: 0, samples: $0) }),
             ("Input weight gradient L1", { .inputWeightGradient(model, layer: 1, samples: $0) }),
             ("Gradient to layer below", { .gradientToLayerBelow(model, layer: 1, samples: $0) }),
-            ("Linear weight gradient", { .linearWeightGradient(model, samples: $0) }),
+            ("Linear weight gradient (batch)", { .linearWeightGradient(model, samples: $0) }),
             ("Linear input gradient", { .linearInputGradient(model, samples: $0) }),
         ]
         return kinds.flatMap { name, shape in

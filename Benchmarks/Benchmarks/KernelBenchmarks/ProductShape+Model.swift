@@ -42,11 +42,18 @@ extension ProductShape {
     }
 
     /// `∂W_ih = Σ ∂z[t]ᵀ x[t]`: hidden x the layer's input size, depth m·T,
-    /// A transposed.
+    /// A transposed. Layer 0's 28 inputs fill 28 of 32 vector lanes, so the
+    /// model computes its transpose `Σ x[t]ᵀ ∂z[t]` (input size x hidden)
+    /// instead, as measured here.
     static func inputWeightGradient(_ model: ModelShape, layer: Int, samples: Int) -> ProductShape {
-        let input = model.layerInputSize(layer)
+        let input = model.layerInputSize(layer), depth = samples * model.sequenceLength
+        if input % 16 != 0 && model.hidden % 16 == 0 {
+            return ProductShape(
+                rows: input, columns: model.hidden, depth: depth,
+                aRowStride: 1, aDepthStride: input, bRowStride: model.hidden, cRowStride: model.hidden)
+        }
         return ProductShape(
-            rows: model.hidden, columns: input, depth: samples * model.sequenceLength,
+            rows: model.hidden, columns: input, depth: depth,
             aRowStride: 1, aDepthStride: model.hidden, bRowStride: input, cRowStride: input)
     }
 
@@ -60,7 +67,8 @@ extension ProductShape {
     }
 
     /// The linear layer's weight gradient `∂W = ∂logitsᵀ·H`: classes x
-    /// (T·hidden), depth m, A transposed.
+    /// (T·hidden), depth m, A transposed. The engine computes it once per
+    /// step over the whole batch (m is the batch size), block by block.
     static func linearWeightGradient(_ model: ModelShape, samples: Int) -> ProductShape {
         ProductShape(
             rows: model.classes, columns: model.flatFeatures, depth: samples,

@@ -23,6 +23,15 @@ public struct Backend: ComputeBackend {
         backwardShard(pass)
     }
 
+    public func outputWeightGradient(
+        shape: ModelShape, layout: ParameterLayout, kept: KeptOutputs, samples: Int, columns: Range<Int>,
+        gradients: UnsafeMutablePointer<Float>
+    ) {
+        outputWeightProduct(
+            shape: shape, layout: layout, logitGradient: kept.logitGradient, top: kept.top, samples: samples,
+            columns: columns, gradients: gradients)
+    }
+
     public func fmaPeakProbe(iterations: Int) -> Double {
         // The checksum is returned by the probe so the chains are not optimised away.
         PeakProbe.run(iterations: iterations).flops

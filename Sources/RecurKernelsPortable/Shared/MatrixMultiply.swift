@@ -1,3 +1,5 @@
+import CRecurCPU
+
 /// One matrix product `C (=|+=) bias + A·B` on raw row-major buffers, with
 /// strides general enough for every product of the model:
 ///
@@ -80,18 +82,35 @@ extension MatrixProduct {
     /// partial. Tile sizes are set per instruction set (`ISA.swift`): as many
     /// accumulators as the registers hold, because every row of a tile reuses
     /// each vector of B it loads.
+    ///
+    /// Tiles are visited a row panel at a time, left to right, within column
+    /// chunks whose part of B fits ``bChunkBytes``: a row panel then writes a
+    /// few rows of C as sequential streams (many rows written a few vectors at
+    /// a time defeat the prefetchers: a 10 x 7168 product ran at 62% of the
+    /// peak column-tile by column-tile, 80% by row panels), and reads its
+    /// chunk of B from cache.
     /// - Complexity: O(rows x columns x depth x segments).
     public func run() {
         let w = Vec.scalarCount
-        let wideColumns = columns / (tileVectors * w) * (tileVectors * w)
-        var j = 0
-        while j < wideColumns {
-            forEachRowTile { i, r in fullTile(rows: r, i: i, j: j) }
-            j += tileVectors * w
-        }
-        if j < columns {
-            let valid = columns - j
-            forEachRowTile { i, r in edgeTile(rows: r, vectors: (valid + w - 1) / w, i: i, j: j, valid: valid) }
+        let tileWidth = tileVectors * w
+        let bRowBytes = max(1, depth * segments) * MemoryLayout<Float>.stride
+        let chunk = max(1, bChunkBytes / bRowBytes / tileWidth) * tileWidth
+        var start = 0
+        while start < columns {
+            let end = min(columns, start + chunk)
+            let wideEnd = start + (end - start) / tileWidth * tileWidth
+            forEachRowTile { i, r in
+                var j = start
+                while j < wideEnd {
+                    fullTile(rows: r, i: i, j: j)
+                    j += tileWidth
+                }
+                if j < end {
+                    let valid = end - j
+                    edgeTile(rows: r, vectors: (valid + w - 1) / w, i: i, j: j, valid: valid)
+                }
+            }
+            start = end
         }
     }
 
@@ -395,10 +414,7 @@ enum PartialVector: TileEdge { static var isPartial: Bool { true } }
 /// load when `valid` covers it.
 @inline(__always)
 func loadPartial(_ p: UnsafePointer<Float>, valid: Int) -> Vec {
-    if valid >= Vec.scalarCount { return p.vec(0) }
-    var x = Vec()
-    for lane in 0..<valid { x[lane] = p[lane] }
-    return x
+    valid >= Vec.scalarCount ? p.vec(0) : recur_load16_first(p, Int32(valid))
 }
 
 /// Stores the first `valid` lanes of `x` at `p`.
@@ -406,7 +422,7 @@ func loadPartial(_ p: UnsafePointer<Float>, valid: Int) -> Vec {
 func storePartial(_ x: Vec, _ p: UnsafeMutablePointer<Float>, valid: Int) {
     if valid >= Vec.scalarCount {
         p.store(x, 0)
-        return
+    } else {
+        recur_store16_first(p, x, Int32(valid))
     }
-    for lane in 0..<valid { p[lane] = x[lane] }
 }

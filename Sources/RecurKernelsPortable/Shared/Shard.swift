@@ -2,7 +2,9 @@ import RecurCore
 
 /// Where a shard's workspace keeps what: every layer's outputs over all time
 /// steps, then two gradient sequences, then the logits' gradient
-/// (``ShardPass/workspaceCount(shape:samples:)``).
+/// (``ShardPass/workspaceCount(shape:samples:)``). The last layer's outputs
+/// and the logits' gradient go to the pass's ``ShardPass/kept`` buffers
+/// instead when it has them.
 ///
 /// Sequences are sample-major, `[samples][time][hidden]`, as the inputs are,
 /// so the per-sample flatten for the linear layer is contiguous and every
@@ -11,18 +13,39 @@ private struct WorkspaceLayout {
     let base: UnsafeMutablePointer<Float>
     let sequenceFloats: Int
     let layers: Int
+    let kept: KeptOutputs?
 
     init(_ pass: ShardPass) {
         base = pass.workspace
         sequenceFloats = ParameterLayout.roundUp(pass.samples * pass.shape.sequenceLength * pass.shape.hidden)
         layers = pass.shape.layers
+        kept = pass.kept
     }
 
-    func output(_ layer: Int) -> UnsafeMutablePointer<Float> { base + layer * sequenceFloats }
+    func output(_ layer: Int) -> UnsafeMutablePointer<Float> {
+        if layer == layers - 1, let kept { return kept.top }
+        return base + layer * sequenceFloats
+    }
     var gradientSequences: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) {
         (base + layers * sequenceFloats, base + (layers + 1) * sequenceFloats)
     }
-    var logitGradient: UnsafeMutablePointer<Float> { base + (layers + 2) * sequenceFloats }
+    var logitGradient: UnsafeMutablePointer<Float> { kept?.logitGradient ?? base + (layers + 2) * sequenceFloats }
+}
+
+/// The linear layer's weight gradient for inputs `columns`: `∂W = ∂logitsᵀ·H`
+/// over `samples` rows of the logits' gradient and of the last layer's
+/// outputs `top` (each sample's flattened outputs one row).
+func outputWeightProduct(
+    shape: ModelShape, layout: ParameterLayout, logitGradient: UnsafePointer<Float>, top: UnsafePointer<Float>,
+    samples: Int, columns: Range<Int>, gradients: UnsafeMutablePointer<Float>
+) {
+    let width = shape.sequenceLength * shape.hidden
+    MatrixProduct(
+        rows: shape.classes, columns: columns.count, depth: samples,
+        a: logitGradient, aRowStride: 1, aDepthStride: shape.classes,
+        b: top + columns.lowerBound, bRowStride: width,
+        c: gradients + layout.outputWeight.offset + columns.lowerBound, cRowStride: width
+    ).run()
 }
 
 /// Forward pass and loss for one shard, on the pass's raw buffers. With
@@ -97,13 +120,13 @@ func backwardShard(_ pass: ShardPass) {
     let top = UnsafePointer(workspace.output(shape.layers - 1))
     let fcWeight = pass.parameters + layout.outputWeight.offset
 
-    // Linear layer: ∂W = ∂logitsᵀ·H, ∂b = Σ ∂logits, ∂H = ∂logits·W.
-    MatrixProduct(
-        rows: classes, columns: sequenceStride, depth: m,
-        a: logitGradient, aRowStride: 1, aDepthStride: classes,
-        b: top, bRowStride: sequenceStride,
-        c: gradients + layout.outputWeight.offset, cRowStride: sequenceStride
-    ).run()
+    // Linear layer: ∂W = ∂logitsᵀ·H (unless the caller takes it over the
+    // whole batch), ∂b = Σ ∂logits, ∂H = ∂logits·W.
+    if pass.kept == nil {
+        outputWeightProduct(
+            shape: shape, layout: layout, logitGradient: logitGradient, top: top, samples: m,
+            columns: 0..<sequenceStride, gradients: gradients)
+    }
     columnSums(logitGradient, rows: m, rowStride: classes, count: classes, into: gradients + layout.outputBias.offset)
     MatrixProduct(
         rows: m, columns: sequenceStride, depth: classes,
@@ -141,12 +164,9 @@ func backwardShard(_ pass: ShardPass) {
             b: h, bRowStride: hidden, bSegmentStride: sequenceStride,
             c: gradients + layout.recurrentWeight(layer: layer).offset, cRowStride: hidden
         ).run()
-        MatrixProduct(
-            rows: hidden, columns: inputSize, depth: m * steps,
-            a: UnsafePointer(current), aRowStride: 1, aDepthStride: hidden,
-            b: input, bRowStride: inputSize,
-            c: gradients + layout.inputWeight(layer: layer).offset, cRowStride: inputSize
-        ).run()
+        inputWeightGradient(
+            dz: UnsafePointer(current), input: input, rows: m * steps, inputSize: inputSize, hidden: hidden,
+            scratch: spare, scratchFloats: workspace.sequenceFloats, into: gradients + layout.inputWeight(layer: layer).offset)
         let biasGradient = gradients + layout.inputBias(layer: layer).offset
         columnSums(current, rows: m * steps, rowStride: hidden, count: hidden, into: biasGradient)
         (gradients + layout.recurrentBias(layer: layer).offset).update(from: biasGradient, count: hidden)
@@ -161,5 +181,38 @@ func backwardShard(_ pass: ShardPass) {
             ).run()
             swap(&current, &spare)
         }
+    }
+}
+
+/// `∂W_ih = ∂Zᵀ·X` (hidden x inputSize) over `rows` rows of `∂Z` and `X`.
+/// When rows of `inputSize` floats waste more vector lanes than rows of
+/// `hidden` (28 inputs fill 28 of 32 lanes, 256 units all), computes the
+/// transpose `Xᵀ·∂Z` into `scratch` (which needs `inputSize * hidden`
+/// floats) and transposes it into place. Either way each element is the
+/// same chain of fused multiply-adds, so the bits are the same.
+private func inputWeightGradient(
+    dz: UnsafePointer<Float>, input: UnsafePointer<Float>, rows: Int, inputSize: Int, hidden: Int,
+    scratch: UnsafeMutablePointer<Float>, scratchFloats: Int, into gradient: UnsafeMutablePointer<Float>
+) {
+    func wastedLaneShare(_ n: Int) -> Double {
+        Double((n + Vec.scalarCount - 1) / Vec.scalarCount * Vec.scalarCount - n) / Double(n)
+    }
+    guard wastedLaneShare(hidden) < wastedLaneShare(inputSize), inputSize * hidden <= scratchFloats else {
+        MatrixProduct(
+            rows: hidden, columns: inputSize, depth: rows,
+            a: dz, aRowStride: 1, aDepthStride: hidden,
+            b: input, bRowStride: inputSize,
+            c: gradient, cRowStride: inputSize
+        ).run()
+        return
+    }
+    MatrixProduct(
+        rows: inputSize, columns: hidden, depth: rows,
+        a: input, aRowStride: 1, aDepthStride: inputSize,
+        b: dz, bRowStride: hidden,
+        c: scratch, cRowStride: hidden
+    ).run()
+    for unit in 0..<hidden {
+        for i in 0..<inputSize { gradient[unit * inputSize + i] = scratch[i * hidden + unit] }
     }
 }
