@@ -3,8 +3,11 @@ import RecurEngine
 import RecurTrainer
 
 /// A comma-separated list of whole numbers, e.g. `1,2,4,8`.
-struct IntegerList: ExpressibleByArgument {
+struct IntegerList: ExpressibleByArgument, CustomStringConvertible {
     var values: [Int]
+
+    /// As written on the command line, for `--help`'s defaults.
+    var description: String { values.map(String.init).joined(separator: ",") }
 
     init?(argument: String) {
         let parts = argument.split(separator: ",", omittingEmptySubsequences: false)

@@ -84,6 +84,13 @@ struct UsageErrorTests {
         let help = try await RecurExecutable.run(["train", "--help"])
         expectSuccess(help)
         #expect(help.standardOutput.contains("--checkpoint-every"))
+        for command in ["bench", "tune"] {
+            let sweepHelp = try await RecurExecutable.run([command, "--help"])
+            expectSuccess(sweepHelp)
+            // List defaults read as they are typed, e.g. "(default: 4)".
+            #expect(sweepHelp.standardOutput.contains("(default: 4)"), "\(command)")
+            #expect(!sweepHelp.standardOutput.contains("IntegerList"), "\(command)")
+        }
         let version = try await RecurExecutable.run(["--version"])
         expectSuccess(version)
         #expect(!version.outputLines.isEmpty)
