@@ -11,13 +11,15 @@ import Darwin
 public enum MemoryBudget {
     /// Bytes a run needs, roughly: the parameters, their gradient, Adam's two
     /// moments and the transposed copy, one gradient and one input buffer per
-    /// shard of a batch, and each worker's scratch space.
+    /// shard of a batch, each worker's scratch space, and the batch's
+    /// last-layer outputs kept for the linear layer's weight gradient.
     public static func estimatedBytes(shape: ModelShape, batchSize: Int, shardSize: Int, workers: Int) -> Double {
         let parameters = Double(ParameterLayout(shape).count)
         let shards = Double((batchSize + shardSize - 1) / shardSize)
         let shardInputs = Double(shardSize * shape.sampleInputCount)
         let workspace = Double(ShardPass.workspaceCount(shape: shape, samples: shardSize))
-        return 4 * (parameters * (5 + shards) + shards * shardInputs + Double(workers) * workspace)
+        let kept = Double(batchSize * (shape.sequenceLength * shape.hidden + shape.classes))
+        return 4 * (parameters * (5 + shards) + shards * shardInputs + Double(workers) * workspace + kept)
     }
 
     /// Throws when the estimate exceeds the machine's physical memory.
