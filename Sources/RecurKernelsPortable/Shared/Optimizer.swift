@@ -98,11 +98,14 @@ func packTransposedWeights(
     let target = packedLayout.layers[layer]
     let hidden = shape.hidden
     let input = shape.layerInputSize(layer)
-    // Wᵀ[k][j] = W[j][k]: row j of W scatters into column j of the transpose.
+    // Wᵀ[k][j] = W[j][k], a row of the transpose at a time: the units' part
+    // of row k is one run of stores (one cache line for 16 units), read from
+    // the units' rows of W as sequential streams. (Column by column, the
+    // other order, every store touched another line of the transpose.)
     func transpose(_ source: UnsafePointer<Float>, columns: Int, into destination: UnsafeMutablePointer<Float>) {
-        for j in units {
-            let row = source + j * columns
-            for k in 0..<columns { destination[k * hidden + j] = row[k] }
+        for k in 0..<columns {
+            let row = destination + k * hidden
+            for j in units { row[j] = source[j * columns + k] }
         }
     }
     transpose(parameters + layout.inputWeight(layer: layer).offset, columns: input, into: packed + target.inputWeightT)
