@@ -198,21 +198,24 @@ private func inputWeightGradient(
         Double((n + Vec.scalarCount - 1) / Vec.scalarCount * Vec.scalarCount - n) / Double(n)
     }
     guard wastedLaneShare(hidden) < wastedLaneShare(inputSize), inputSize * hidden <= scratchFloats else {
-        MatrixProduct(
-            rows: hidden, columns: inputSize, depth: rows,
-            a: dz, aRowStride: 1, aDepthStride: hidden,
-            b: input, bRowStride: inputSize,
-            c: gradient, cRowStride: inputSize
-        ).run()
+        productOfTransposed(dz, columns: hidden, input, columns: inputSize, rows: rows, into: gradient)
         return
     }
-    MatrixProduct(
-        rows: inputSize, columns: hidden, depth: rows,
-        a: input, aRowStride: 1, aDepthStride: inputSize,
-        b: dz, bRowStride: hidden,
-        c: scratch, cRowStride: hidden
-    ).run()
+    productOfTransposed(input, columns: inputSize, dz, columns: hidden, rows: rows, into: scratch)
     for unit in 0..<hidden {
         for i in 0..<inputSize { gradient[unit * inputSize + i] = scratch[i * hidden + unit] }
     }
+}
+
+/// `C = Aᵀ·B` for row-major `A` (rows x m) and `B` (rows x n): `C` is m x n.
+private func productOfTransposed(
+    _ a: UnsafePointer<Float>, columns m: Int, _ b: UnsafePointer<Float>, columns n: Int, rows: Int,
+    into c: UnsafeMutablePointer<Float>
+) {
+    MatrixProduct(
+        rows: m, columns: n, depth: rows,
+        a: a, aRowStride: 1, aDepthStride: m,
+        b: b, bRowStride: n,
+        c: c, cRowStride: n
+    ).run()
 }
