@@ -61,7 +61,7 @@ public struct ShardPass: @unchecked Sendable {
     /// over all time steps (kept for BPTT), two gradient sequences used in
     /// turn, and the logits' gradient.
     public static func workspaceCount(shape: ModelShape, samples: Int) -> Int {
-        let sequence = ParameterLayout.roundUp(samples * shape.sequenceLength * shape.hidden)
+        let sequence = ParameterLayout.roundUp(samples * shape.flatFeatures)
         return (shape.layers + 2) * sequence + ParameterLayout.roundUp(samples * shape.classes)
             + ParameterLayout.alignment
     }
@@ -86,7 +86,7 @@ public struct KeptOutputs: @unchecked Sendable {
     /// The rows of samples `samples` of the batch.
     public func rows(_ samples: Range<Int>, shape: ModelShape) -> KeptOutputs {
         KeptOutputs(
-            top: top + samples.lowerBound * shape.sequenceLength * shape.hidden,
+            top: top + samples.lowerBound * shape.flatFeatures,
             logitGradient: logitGradient + samples.lowerBound * shape.classes)
     }
 }

@@ -36,6 +36,21 @@ public struct ModelShape: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Input features of RNN layer `layer`.
     public func layerInputSize(_ layer: Int) -> Int { layer == 0 ? inputSize : hidden }
 
+    /// Whether a shard of `samples` computes layer `layer`'s input weight
+    /// gradient transposed, as `Xᵀ·∂Z` (input size x hidden) transposed into
+    /// place: when rows of the layer's input size waste a larger share of the
+    /// kernels' 16-float vectors than rows of `hidden` (28 inputs fill 28 of
+    /// 32 lanes, 256 units all of theirs), and the shard's spare gradient
+    /// sequence (`samples x sequenceLength x hidden` floats) holds the transpose.
+    public func transposesInputWeightGradient(layer: Int, samples: Int) -> Bool {
+        func wastedLaneShare(_ n: Int) -> Double {
+            let lanes = ParameterLayout.alignment
+            return Double((n + lanes - 1) / lanes * lanes - n) / Double(n)
+        }
+        let input = layerInputSize(layer)
+        return wastedLaneShare(hidden) < wastedLaneShare(input) && input <= samples * sequenceLength
+    }
+
     /// Floating-point operations of one forward and backward pass of one sample,
     /// counting a multiply-add as two. Matrix products only; tanh, softmax and
     /// the element-wise work add well under 1 %.

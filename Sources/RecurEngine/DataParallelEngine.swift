@@ -100,7 +100,7 @@ public final class DataParallelEngine: @unchecked Sendable {
         shardLosses.initialize(repeating: 0, count: maxShards)
         shardCorrect = .allocate(capacity: maxShards)
         shardCorrect.initialize(repeating: 0, count: maxShards)
-        keptTop = FloatBuffer(count: maxBatch * shape.sequenceLength * shape.hidden + ParameterLayout.alignment)
+        keptTop = FloatBuffer(count: maxBatch * shape.flatFeatures + ParameterLayout.alignment)
         keptLogitGradient = FloatBuffer(count: maxBatch * shape.classes)
         kept = KeptOutputs(top: keptTop.pointer, logitGradient: keptLogitGradient.pointer)
         phaseTimes = .allocate(capacity: pool.count * Self.phaseStride)

@@ -75,7 +75,7 @@ public struct UpdatePlan: Hashable, Sendable {
                     packed: PackedRows(layer: layer, units: units))
             }
         }
-        let width = shape.sequenceLength * shape.hidden, weight = layout.outputWeight.offset
+        let width = shape.flatFeatures, weight = layout.outputWeight.offset
         for first in stride(from: 0, to: width, by: Self.columnsPerLinearBlock) {
             let columns = first..<min(first + Self.columnsPerLinearBlock, width)
             add(

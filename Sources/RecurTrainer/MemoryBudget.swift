@@ -18,7 +18,7 @@ public enum MemoryBudget {
         let shards = Double((batchSize + shardSize - 1) / shardSize)
         let shardInputs = Double(shardSize * shape.sampleInputCount)
         let workspace = Double(ShardPass.workspaceCount(shape: shape, samples: shardSize))
-        let kept = Double(batchSize * (shape.sequenceLength * shape.hidden + shape.classes))
+        let kept = Double(batchSize * (shape.flatFeatures + shape.classes))
         return 4 * (parameters * (5 + shards) + shards * shardInputs + Double(workers) * workspace + kept)
     }
 

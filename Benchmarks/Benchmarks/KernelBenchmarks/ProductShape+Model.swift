@@ -42,12 +42,13 @@ extension ProductShape {
     }
 
     /// `∂W_ih = Σ ∂z[t]ᵀ x[t]`: hidden x the layer's input size, depth m·T,
-    /// A transposed. Layer 0's 28 inputs fill 28 of 32 vector lanes, so the
-    /// model computes its transpose `Σ x[t]ᵀ ∂z[t]` (input size x hidden)
-    /// instead, as measured here.
+    /// A transposed; or its transpose `Σ x[t]ᵀ ∂z[t]` (input size x hidden)
+    /// where the model computes that (layer 0: 28 inputs fill 28 of 32
+    /// vector lanes), as measured here. The transpose into place after it
+    /// is not measured.
     static func inputWeightGradient(_ model: ModelShape, layer: Int, samples: Int) -> ProductShape {
         let input = model.layerInputSize(layer), depth = samples * model.sequenceLength
-        if input % 16 != 0 && model.hidden % 16 == 0 {
+        if model.transposesInputWeightGradient(layer: layer, samples: samples) {
             return ProductShape(
                 rows: input, columns: model.hidden, depth: depth,
                 aRowStride: 1, aDepthStride: input, bRowStride: model.hidden, cRowStride: model.hidden)
@@ -68,7 +69,8 @@ extension ProductShape {
 
     /// The linear layer's weight gradient `∂W = ∂logitsᵀ·H`: classes x
     /// (T·hidden), depth m, A transposed. The engine computes it once per
-    /// step over the whole batch (m is the batch size), block by block.
+    /// step over the whole batch (m is the batch size), split between
+    /// workers in blocks of 128 columns; this measures all columns in one call.
     static func linearWeightGradient(_ model: ModelShape, samples: Int) -> ProductShape {
         ProductShape(
             rows: model.classes, columns: model.flatFeatures, depth: samples,

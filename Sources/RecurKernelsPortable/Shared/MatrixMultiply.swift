@@ -313,7 +313,9 @@ extension MatrixProduct {
             }
         }
         // One switch per tile, so a plain store needs no registers beyond the
-        // accumulators (a switch per row made every tile spill them).
+        // accumulators (a switch per row made every tile spill them). The
+        // three cases are written out: one local function taking the mode
+        // cut the 1-row tiles (m = 1) from 47% of the peak to 17%.
         switch epilogue {
         case .none:
             storeRow(Edge.self, .none, nil, 0, i, j, valid, v, c00, c01, c02, c03)

@@ -17,7 +17,7 @@ private struct WorkspaceLayout {
 
     init(_ pass: ShardPass) {
         base = pass.workspace
-        sequenceFloats = ParameterLayout.roundUp(pass.samples * pass.shape.sequenceLength * pass.shape.hidden)
+        sequenceFloats = ParameterLayout.roundUp(pass.samples * pass.shape.flatFeatures)
         layers = pass.shape.layers
         kept = pass.kept
     }
@@ -39,7 +39,7 @@ func outputWeightProduct(
     shape: ModelShape, layout: ParameterLayout, logitGradient: UnsafePointer<Float>, top: UnsafePointer<Float>,
     samples: Int, columns: Range<Int>, gradients: UnsafeMutablePointer<Float>
 ) {
-    let width = shape.sequenceLength * shape.hidden
+    let width = shape.flatFeatures
     MatrixProduct(
         rows: shape.classes, columns: columns.count, depth: samples,
         a: logitGradient, aRowStride: 1, aDepthStride: shape.classes,
@@ -166,7 +166,8 @@ func backwardShard(_ pass: ShardPass) {
         ).run()
         inputWeightGradient(
             dz: UnsafePointer(current), input: input, rows: m * steps, inputSize: inputSize, hidden: hidden,
-            scratch: spare, scratchFloats: workspace.sequenceFloats, into: gradients + layout.inputWeight(layer: layer).offset)
+            transposedVia: shape.transposesInputWeightGradient(layer: layer, samples: m) ? spare : nil,
+            into: gradients + layout.inputWeight(layer: layer).offset)
         let biasGradient = gradients + layout.inputBias(layer: layer).offset
         columnSums(current, rows: m * steps, rowStride: hidden, count: hidden, into: biasGradient)
         (gradients + layout.recurrentBias(layer: layer).offset).update(from: biasGradient, count: hidden)
@@ -184,20 +185,17 @@ func backwardShard(_ pass: ShardPass) {
     }
 }
 
-/// `∂W_ih = ∂Zᵀ·X` (hidden x inputSize) over `rows` rows of `∂Z` and `X`.
-/// When rows of `inputSize` floats waste more vector lanes than rows of
-/// `hidden` (28 inputs fill 28 of 32 lanes, 256 units all), computes the
-/// transpose `Xᵀ·∂Z` into `scratch` (which needs `inputSize * hidden`
-/// floats) and transposes it into place. Either way each element is the
-/// same chain of fused multiply-adds, so the bits are the same.
+/// `∂W_ih = ∂Zᵀ·X` (hidden x inputSize) over `rows` rows of `∂Z` and `X`;
+/// with `scratch` (`inputSize * hidden` floats), computed as its transpose
+/// `Xᵀ·∂Z` there and transposed into place
+/// (``ModelShape/transposesInputWeightGradient(layer:samples:)`` says when).
+/// Either way each element is the same chain of fused multiply-adds with
+/// the factors swapped, so the bits are the same.
 private func inputWeightGradient(
     dz: UnsafePointer<Float>, input: UnsafePointer<Float>, rows: Int, inputSize: Int, hidden: Int,
-    scratch: UnsafeMutablePointer<Float>, scratchFloats: Int, into gradient: UnsafeMutablePointer<Float>
+    transposedVia scratch: UnsafeMutablePointer<Float>?, into gradient: UnsafeMutablePointer<Float>
 ) {
-    func wastedLaneShare(_ n: Int) -> Double {
-        Double((n + Vec.scalarCount - 1) / Vec.scalarCount * Vec.scalarCount - n) / Double(n)
-    }
-    guard wastedLaneShare(hidden) < wastedLaneShare(inputSize), inputSize * hidden <= scratchFloats else {
+    guard let scratch else {
         productOfTransposed(dz, columns: hidden, input, columns: inputSize, rows: rows, into: gradient)
         return
     }
