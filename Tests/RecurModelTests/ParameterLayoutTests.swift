@@ -60,3 +60,16 @@ import Testing
         }
     }
 }
+
+@Test("Layer 0's input weight gradient is computed transposed where its rows waste lanes and the scratch fits")
+func inputWeightGradientTransposition() {
+    let mnist = ModelShape.mnist
+    #expect(mnist.transposesInputWeightGradient(layer: 0, samples: 1))  // 28 inputs: 28 of 32 lanes
+    #expect(!mnist.transposesInputWeightGradient(layer: 1, samples: 4))  // 256 inputs: whole vectors
+    // 40 inputs do not fit a scratch of 1 sample x 28 steps x 256 floats.
+    let wide = ModelShape(inputSize: 40, sequenceLength: 28, hidden: 256)
+    #expect(!wide.transposesInputWeightGradient(layer: 0, samples: 1))
+    #expect(wide.transposesInputWeightGradient(layer: 0, samples: 2))
+    // Hidden 19 wastes more lanes than 32 inputs.
+    #expect(!ModelShape(inputSize: 32, sequenceLength: 6, hidden: 19).transposesInputWeightGradient(layer: 0, samples: 8))
+}
