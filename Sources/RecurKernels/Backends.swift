@@ -1,19 +1,29 @@
 import CRecurCPU
-import RecurCore
-import RecurKernelsAVX2
-import RecurKernelsAVX512
-import RecurKernelsPortable
+@_spi(Kernels) import RecurCore
+@_spi(Kernels) import RecurKernelsAVX2
+@_spi(Kernels) import RecurKernelsAVX512
+@_spi(Kernels) import RecurKernelsPortable
 
 /// The builds of the kernels this binary carries, and the choice among them.
 public enum Backends {
+    /// Every build in the binary, fastest first, whether or not this CPU can
+    /// run it.
+    @_spi(Kernels) public static let allEntryPoints = [
+        RecurKernelsAVX512.entryPoints, RecurKernelsAVX2.entryPoints, RecurKernelsPortable.entryPoints,
+    ]
+
+    /// The builds the running CPU can execute, fastest first (running
+    /// another one would crash on an illegal instruction).
+    @_spi(Kernels) public static let supportedEntryPoints: [KernelEntryPoints] = allEntryPoints.filter { build in
+        switch build.name {
+        case RecurKernelsAVX512.entryPoints.name: recur_cpu_supports_x86_64_v4() != 0
+        case RecurKernelsAVX2.entryPoints.name: recur_cpu_supports_x86_64_v3() != 0
+        default: true
+        }
+    }
+
     /// Every build the running CPU can execute, fastest first.
-    public static let supported: [any ComputeBackend] = {
-        var list: [any ComputeBackend] = []
-        if recur_cpu_supports_x86_64_v4() != 0 { list.append(RecurKernelsAVX512.Backend()) }
-        if recur_cpu_supports_x86_64_v3() != 0 { list.append(RecurKernelsAVX2.Backend()) }
-        list.append(RecurKernelsPortable.Backend())
-        return list
-    }()
+    public static let supported: [any ComputeBackend] = supportedEntryPoints.map(\.backend)
 
     /// The fastest build the running CPU supports.
     public static var best: any ComputeBackend { supported[0] }

@@ -1,5 +1,5 @@
 import Foundation
-import RecurCore
+@_spi(Kernels) import RecurCore
 import Testing
 
 /// `ComputeBackend.adam` (`adamUpdate`) against `torch.optim.Adam`'s formula

@@ -1,3 +1,4 @@
+@_spi(Kernels) import RecurCore
 import RecurKernels
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
     static let depths = [0, 1, 3, 28, 37]
 
     /// Every shape of the grid, each turned into a layout by `make`.
-    static func grid(_ make: @Sendable (ProductLayout) -> ProductLayout) -> [ProductLayout] {
+    static func grid(_ make: @Sendable (ProductShape) -> ProductShape) -> [ProductShape] {
         rowCounts.flatMap { rows in
             columnCounts.flatMap { columns in
                 depths.map { depth in make(.plain(rows: rows, columns: columns, depth: depth)) }
@@ -57,7 +58,7 @@ import Testing
         },
         ProductFamily("bias") { layout in
             var layout = layout
-            layout.bias = true
+            layout.hasBias = true
             return layout
         },
         ProductFamily("tanh") { layout in
@@ -69,7 +70,7 @@ import Testing
             var layout = layout
             layout.accumulate = true
             layout.cRowStride = layout.columns + 2
-            layout.epilogue = .tanhGradient(rowStride: layout.columns + 9)
+            layout.epilogue = .tanhGradient(hRowStride: layout.columns + 9)
             return layout
         },
         ProductFamily("everything") { layout in
@@ -82,7 +83,7 @@ import Testing
             layout.bSegmentStride = layout.depth * (layout.columns + 3) + 2
             layout.cRowStride = layout.columns + 1
             layout.accumulate = true
-            layout.bias = true
+            layout.hasBias = true
             layout.epilogue = .tanh
             return layout
         },
@@ -124,9 +125,9 @@ import Testing
 /// A named way to turn a plain layout into one that exercises a mode.
 struct ProductFamily: Sendable, CustomStringConvertible {
     let description: String
-    let make: @Sendable (ProductLayout) -> ProductLayout
+    let make: @Sendable (ProductShape) -> ProductShape
 
-    init(_ name: String, make: @escaping @Sendable (ProductLayout) -> ProductLayout) {
+    init(_ name: String, make: @escaping @Sendable (ProductShape) -> ProductShape) {
         description = name
         self.make = make
     }

@@ -1,3 +1,4 @@
+@_spi(Kernels) import RecurCore
 import Foundation
 import Testing
 

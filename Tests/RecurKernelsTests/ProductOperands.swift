@@ -1,7 +1,7 @@
-import RecurCore
+@_spi(Kernels) import RecurCore
 import Foundation
 
-/// Random operands for one ``ProductLayout``, and what a correct product
+/// Random operands for one ``ProductShape``, and what a correct product
 /// makes of them.
 ///
 /// A, B, the bias and `h` sit in ``GuardedFloats`` that end where the
@@ -19,7 +19,7 @@ final class ProductOperands {
     /// Floats past B's last used one that the kernel may read.
     static let bSlack = 15
 
-    let layout: ProductLayout
+    let layout: ProductShape
     let a: GuardedFloats
     let b: GuardedFloats
     let bias: GuardedFloats?
@@ -27,12 +27,12 @@ final class ProductOperands {
     /// C's enclosing buffer before the product.
     let initialC: [Float]
 
-    init(_ layout: ProductLayout, seed: UInt64) {
+    init(_ layout: ProductShape, seed: UInt64) {
         self.layout = layout
         var random = RecurRandom(seed: seed, stream: 7)
         a = GuardedFloats(random.floats(layout.aCount))
         b = GuardedFloats(random.floats(layout.bCount), readableSlack: Self.bSlack)
-        bias = layout.bias ? GuardedFloats(random.floats(layout.columns)) : nil
+        bias = layout.hasBias ? GuardedFloats(random.floats(layout.columns)) : nil
         h = layout.hCount > 0 ? GuardedFloats(random.floats(layout.hCount, in: -0.999...0.999)) : nil
         var c = [Float](repeating: Self.sentinel, count: Self.margin + layout.cCount + Self.margin)
         for i in 0..<layout.rows {
@@ -44,16 +44,10 @@ final class ProductOperands {
     /// C's enclosing buffer after `variant` ran the product.
     func run(_ variant: KernelVariant) -> [Float] {
         var c = initialC
-        let epilogue: ProductCall.Epilogue
-        switch layout.epilogue {
-        case .none: epilogue = .none
-        case .tanh: epilogue = .tanh
-        case .tanhGradient(let rowStride): epilogue = .tanhGradient(UnsafePointer(h!.pointer), rowStride: rowStride)
-        }
         c.withUnsafeMutableBufferPointer { buffer in
-            variant.matrixProduct(ProductCall(
-                layout: layout, a: a.pointer, b: b.pointer, c: buffer.baseAddress! + Self.margin,
-                bias: bias.map { UnsafePointer($0.pointer) }, epilogue: epilogue))
+            variant.matrixProduct(layout, ProductOperandPointers(
+                a: a.pointer, b: b.pointer, c: buffer.baseAddress! + Self.margin,
+                bias: bias.map { UnsafePointer($0.pointer) }, h: h.map { UnsafePointer($0.pointer) }))
         }
         return c
     }

@@ -1,5 +1,5 @@
 import Foundation
-import RecurCore
+@_spi(Kernels) import RecurCore
 import Testing
 
 /// `softmaxCrossEntropy` against a double-precision reference.

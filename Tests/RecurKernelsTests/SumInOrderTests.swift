@@ -1,4 +1,4 @@
-import RecurCore
+@_spi(Kernels) import RecurCore
 import Testing
 
 /// `ComputeBackend.sum` (`sumInOrder`): strictly left-to-right sums over a range.

@@ -1,5 +1,5 @@
 import Foundation
-import RecurCore
+@_spi(Kernels) import RecurCore
 import Testing
 
 /// The vectorised tanh (`vectorTanh`, `tanhRows`) against glibc's `tanhf`,

@@ -1,4 +1,4 @@
-import RecurCore
+@_spi(Kernels) import RecurCore
 
 extension RecurRandom {
     /// `count` floats uniform in `[low, high)`.

@@ -1,5 +1,5 @@
 import Benchmark
-import RecurCore
+@_spi(Kernels) import RecurCore
 
 /// The kernel benchmarks, on the build of the kernels `Backends.best` picks
 /// for this CPU and with the seed model's shapes (hidden 256, 28 steps of 28

@@ -1,4 +1,4 @@
-import RecurCore
+@_spi(Kernels) import RecurCore
 
 /// A named product of the model at one shard size: what one product
 /// benchmark measures.

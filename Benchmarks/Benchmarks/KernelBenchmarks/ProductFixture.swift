@@ -1,3 +1,5 @@
+@_spi(Kernels) import RecurCore
+
 /// One product of the model on the selected build of the kernels, with its
 /// operands.
 final class ProductFixture: ThroughputFixture {

@@ -1,4 +1,4 @@
-import RecurCore
+@_spi(Kernels) import RecurCore
 
 /// The buffers of one product, sized for its shape, with the slack the
 /// kernels read past the last row, and filled with small seeded random

@@ -1,4 +1,4 @@
-import RecurCore
+@_spi(Kernels) import RecurCore
 
 /// The products one shard of the model runs, with the strides the forward
 /// pass and backprop through time call them with (`Shard.swift` of the
@@ -27,7 +27,7 @@ extension ProductShape {
     /// One backward time step `∂z[t] = (∂h[t] + ∂z[t+1]·W_hh) · (1 - h[t]²)`.
     static func recurrentStepGradient(_ model: ModelShape, samples: Int) -> ProductShape {
         var shape = recurrentStep(model, samples: samples)
-        shape.epilogue = .tanhGradient
+        shape.epilogue = .tanhGradient(hRowStride: shape.cRowStride)
         return shape
     }
 

@@ -1,4 +1,4 @@
-import RecurCore
+@_spi(Kernels) import RecurCore
 import RecurKernels
 import RecurModel
 

@@ -1,0 +1,192 @@
+/// The sizes, strides and options of one call of the kernels' matrix
+/// product, without its operands: `C (=|+=) bias + A·B` with
+/// `A(i, k) = a[i * aRowStride + k * aDepthStride + s * aSegmentStride]` over
+/// `segments` blocks of `depth` steps, and `B(k, j) = b[k * bRowStride + j +
+/// s * bSegmentStride]`, `C` contiguous along columns (see each kernel
+/// build's `MatrixProduct`). What tests and benchmarks describe a product by.
+@_spi(Kernels) public struct ProductShape: Sendable, CustomStringConvertible {
+    /// What happens to each output element once its sum is complete.
+    public enum Epilogue: Sendable {
+        case none
+        /// `tanh(sum)`: a forward step of the RNN.
+        case tanh
+        /// `sum · (1 - h²)`, with `h` laid out like C but rows `hRowStride`
+        /// apart: a backward step.
+        case tanhGradient(hRowStride: Int)
+    }
+
+    public var rows: Int
+    public var columns: Int
+    public var depth: Int
+    public var segments: Int
+    public var aRowStride: Int
+    public var aDepthStride: Int
+    public var aSegmentStride: Int
+    public var bRowStride: Int
+    public var bSegmentStride: Int
+    public var cRowStride: Int
+    public var accumulate: Bool
+    public var hasBias: Bool
+    public var epilogue: Epilogue
+
+    public init(
+        rows: Int, columns: Int, depth: Int, segments: Int = 1,
+        aRowStride: Int, aDepthStride: Int, aSegmentStride: Int = 0,
+        bRowStride: Int, bSegmentStride: Int = 0, cRowStride: Int,
+        accumulate: Bool = false, hasBias: Bool = false, epilogue: Epilogue = .none
+    ) {
+        self.rows = rows
+        self.columns = columns
+        self.depth = depth
+        self.segments = segments
+        self.aRowStride = aRowStride
+        self.aDepthStride = aDepthStride
+        self.aSegmentStride = aSegmentStride
+        self.bRowStride = bRowStride
+        self.bSegmentStride = bSegmentStride
+        self.cRowStride = cRowStride
+        self.accumulate = accumulate
+        self.hasBias = hasBias
+        self.epilogue = epilogue
+    }
+
+    /// `C = A·B` with every matrix dense and row-major.
+    public static func plain(rows: Int, columns: Int, depth: Int) -> ProductShape {
+        ProductShape(
+            rows: rows, columns: columns, depth: depth,
+            aRowStride: depth, aDepthStride: 1, bRowStride: columns, cRowStride: columns)
+    }
+
+    /// Floating-point operations of one call, counting a multiply-add as two.
+    public var flops: Double { 2 * Double(rows) * Double(columns) * Double(depth) * Double(segments) }
+
+    /// Where `A(i, k)` of segment `s` is.
+    public func aIndex(row i: Int, depth k: Int, segment s: Int) -> Int {
+        s * aSegmentStride + i * aRowStride + k * aDepthStride
+    }
+
+    /// Where `B(k, j)` of segment `s` is.
+    public func bIndex(depth k: Int, column j: Int, segment s: Int) -> Int {
+        s * bSegmentStride + k * bRowStride + j
+    }
+
+    /// Floats of A the product may read: one past the largest index.
+    public var aCount: Int {
+        rows == 0 || depth == 0 ? 0 : aIndex(row: rows - 1, depth: depth - 1, segment: segments - 1) + 1
+    }
+
+    /// Floats of B the product uses (the kernel may read up to a vector
+    /// minus one float past the last, which the caller must keep readable).
+    public var bCount: Int {
+        depth == 0 ? 0 : bIndex(depth: depth - 1, column: columns - 1, segment: segments - 1) + 1
+    }
+
+    /// Floats from C's first element to one past its last.
+    public var cCount: Int { (rows - 1) * cRowStride + columns }
+
+    /// Floats of the `h` operand of a `tanhGradient` epilogue, else 0.
+    public var hCount: Int {
+        if case .tanhGradient(let rowStride) = epilogue { return (rows - 1) * rowStride + columns }
+        return 0
+    }
+
+    public var description: String {
+        var text = "\(rows)x\(columns) depth \(depth)"
+        if segments != 1 { text += " x\(segments) segments (A +\(aSegmentStride), B +\(bSegmentStride))" }
+        text += " A strides \(aRowStride)/\(aDepthStride), B row \(bRowStride), C row \(cRowStride)"
+        if accumulate { text += ", accumulate" }
+        if hasBias { text += ", bias" }
+        switch epilogue {
+        case .none: break
+        case .tanh: text += ", tanh"
+        case .tanhGradient(let rowStride): text += ", tanh gradient (h row \(rowStride))"
+        }
+        return text
+    }
+}
+
+/// The buffers one ``ProductShape`` runs on; `bias` and `h` only where the
+/// shape has a bias or a `tanhGradient` epilogue.
+@_spi(Kernels) public struct ProductOperandPointers: @unchecked Sendable {
+    public var a: UnsafePointer<Float>
+    public var b: UnsafePointer<Float>
+    public var c: UnsafeMutablePointer<Float>
+    public var bias: UnsafePointer<Float>?
+    public var h: UnsafePointer<Float>?
+
+    public init(
+        a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+        bias: UnsafePointer<Float>? = nil, h: UnsafePointer<Float>? = nil
+    ) {
+        self.a = a
+        self.b = b
+        self.c = c
+        self.bias = bias
+        self.h = h
+    }
+}
+
+/// One build of the kernels (AVX-512, AVX2 or portable) seen through
+/// closures over its functions. Every build compiles the same sources into a
+/// module of its own, with the same names; each module defines its
+/// `entryPoints` once, so tests and benchmarks run the same code against
+/// every build without wiring each one by hand.
+@_spi(Kernels) public struct KernelEntryPoints: Sendable, CustomStringConvertible {
+    /// "avx512", "avx2" or "portable", as ``ComputeBackend/name``.
+    public let name: String
+    /// FMA chains the build's peak probe runs.
+    public let probeChains: Int
+    /// The build's backend.
+    public let backend: any ComputeBackend
+    /// Runs the build's `MatrixProduct` for a shape on its operands.
+    public let matrixProduct: @Sendable (ProductShape, ProductOperandPointers) -> Void
+    /// `vectorTanh`.
+    public let tanh: @Sendable (SIMD16<Float>) -> SIMD16<Float>
+    /// `tanhRows(_:rows:rowStride:count:)`.
+    public let tanhRows: @Sendable (UnsafeMutablePointer<Float>, _ rows: Int, _ rowStride: Int, _ count: Int) -> Void
+    /// `tanhGradientRows(_:h:rows:rowStride:count:)`.
+    public let tanhGradientRows: @Sendable (
+        UnsafeMutablePointer<Float>, _ h: UnsafePointer<Float>, _ rows: Int, _ rowStride: Int, _ count: Int
+    ) -> Void
+    /// `softmaxCrossEntropy(logits:labels:samples:classes:gradientScale:gradient:)`.
+    public let softmaxCrossEntropy: @Sendable (
+        _ logits: UnsafePointer<Float>, _ labels: UnsafePointer<Int32>, _ samples: Int, _ classes: Int,
+        _ gradientScale: Float, _ gradient: UnsafeMutablePointer<Float>?
+    ) -> Float
+    /// `dot(_:_:count:)`.
+    public let dot: @Sendable (UnsafePointer<Float>, UnsafePointer<Float>, _ count: Int) -> Float
+    /// `columnSums(_:rows:rowStride:count:into:)`.
+    public let columnSums: @Sendable (
+        UnsafePointer<Float>, _ rows: Int, _ rowStride: Int, _ count: Int, _ into: UnsafeMutablePointer<Float>
+    ) -> Void
+    /// `PeakProbe.run(iterations:seed:)`: the FLOPs done and a checksum to keep.
+    public let peakProbe: @Sendable (_ iterations: Int, _ seed: Float) -> (flops: Double, checksum: Float)
+
+    public init(
+        name: String, probeChains: Int, backend: any ComputeBackend,
+        matrixProduct: @escaping @Sendable (ProductShape, ProductOperandPointers) -> Void,
+        tanh: @escaping @Sendable (SIMD16<Float>) -> SIMD16<Float>,
+        tanhRows: @escaping @Sendable (UnsafeMutablePointer<Float>, Int, Int, Int) -> Void,
+        tanhGradientRows: @escaping @Sendable (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Int, Int) -> Void,
+        softmaxCrossEntropy: @escaping @Sendable (
+            UnsafePointer<Float>, UnsafePointer<Int32>, Int, Int, Float, UnsafeMutablePointer<Float>?
+        ) -> Float,
+        dot: @escaping @Sendable (UnsafePointer<Float>, UnsafePointer<Float>, Int) -> Float,
+        columnSums: @escaping @Sendable (UnsafePointer<Float>, Int, Int, Int, UnsafeMutablePointer<Float>) -> Void,
+        peakProbe: @escaping @Sendable (Int, Float) -> (flops: Double, checksum: Float)
+    ) {
+        self.name = name
+        self.probeChains = probeChains
+        self.backend = backend
+        self.matrixProduct = matrixProduct
+        self.tanh = tanh
+        self.tanhRows = tanhRows
+        self.tanhGradientRows = tanhGradientRows
+        self.softmaxCrossEntropy = softmaxCrossEntropy
+        self.dot = dot
+        self.columnSums = columnSums
+        self.peakProbe = peakProbe
+    }
+
+    public var description: String { name }
+}
