@@ -1,52 +1,74 @@
-extension VerificationReport {
-    /// The report as JSON, keys in a fixed order:
-    /// `{"reference", "shape": {"hidden", "layers", "input_size", "seq_len",
-    /// "classes"}, "batch", "adam_steps", "tolerance", "passed", "tensors":
-    /// [{"name", "elements", "relative_error", "norm", "passed"}, ...]}`,
-    /// with `norm` either `"max"` or `"l2"`.
-    /// Errors are numbers in Swift's shortest round-tripping form; an
-    /// infinite error (NaN or size mismatch) is `null`.
-    public func json() -> String {
-        func number(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
-        let shapeFields = shape.metadataFields.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ")
-        let tensors = rows.map { row in
-            "    {\"name\": \(Self.jsonString(row.name)), \"elements\": \(row.elements), "
-                + "\"relative_error\": \(number(row.relativeError)), \"norm\": \"\(row.norm.rawValue)\", "
-                + "\"passed\": \(row.passed)}"
-        }
-        return """
-            {
-              "reference": \(Self.jsonString(reference)),
-              "shape": {\(shapeFields)},
-              "batch": \(batchSize),
-              "adam_steps": \(adamSteps),
-              "tolerance": \(number(tolerance)),
-              "passed": \(passed),
-              "tensors": [
-            \(tensors.joined(separator: ",\n"))
-              ]
-            }
+import FoundationEssentials
 
-            """
+extension VerificationReport {
+    /// The report as pretty-printed JSON with keys in sorted order:
+    /// `{"adam_steps", "batch", "passed", "reference", "shape": {"classes",
+    /// "hidden", "input_size", "layers", "seq_len"}, "tensors": [{"elements",
+    /// "name", "norm", "passed", "relative_error"}, ...], "tolerance"}`, with
+    /// `norm` either `"max"` or `"l2"`. An infinite error (NaN or size
+    /// mismatch) is `null`.
+    ///
+    /// - Throws: `EncodingError` from `JSONEncoder`; non-finite numbers are
+    ///   written as `null`, so this does not happen in practice.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(JSONDocument(self)), as: UTF8.self) + "\n"
+    }
+}
+
+/// What ``VerificationReport/json()`` writes, with its key names.
+private struct JSONDocument: Encodable {
+    struct Tensor: Encodable {
+        var name: String
+        var elements: Int
+        var relativeError: Double
+        var norm: String
+        var passed: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case name, elements, norm, passed
+            case relativeError = "relative_error"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(elements, forKey: .elements)
+            try container.encode(norm, forKey: .norm)
+            try container.encode(passed, forKey: .passed)
+            // null, not an omitted key, for an infinite error.
+            if relativeError.isFinite {
+                try container.encode(relativeError, forKey: .relativeError)
+            } else {
+                try container.encodeNil(forKey: .relativeError)
+            }
+        }
     }
 
-    /// `text` as a JSON string literal: quotes, backslashes and control
-    /// characters escaped.
-    static func jsonString(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
+    var reference: String
+    var shape: [String: Int]
+    var batch: Int
+    var adamSteps: Int
+    var tolerance: Double
+    var passed: Bool
+    var tensors: [Tensor]
+
+    enum CodingKeys: String, CodingKey {
+        case reference, shape, batch, tolerance, passed, tensors
+        case adamSteps = "adam_steps"
+    }
+
+    init(_ report: VerificationReport) {
+        reference = report.reference
+        shape = Dictionary(uniqueKeysWithValues: report.shape.metadataFields.map { ($0.key, $0.value) })
+        batch = report.batchSize
+        adamSteps = report.adamSteps
+        tolerance = report.tolerance
+        passed = report.passed
+        tensors = report.rows.map {
+            Tensor(name: $0.name, elements: $0.elements, relativeError: $0.relativeError, norm: $0.norm.rawValue,
+                   passed: $0.passed)
         }
-        return result + "\""
     }
 }

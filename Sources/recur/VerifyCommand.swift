@@ -45,7 +45,7 @@ struct VerifyCommand: ParsableCommand {
         let report = try Verification.run(loaded) { parameters throws(RecurError) in
             VerificationEngineTarget(parameters: parameters, setup: setup, shardSize: shardSize)
         }
-        Console.block(json ? report.json() : report.table())
+        Console.block(json ? try report.json() : report.table())
         if !report.passed { Console.exit(1) }
     }
 }

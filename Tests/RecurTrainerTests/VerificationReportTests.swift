@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test func jsonParsesAndEscapes() throws {
-        let json = Self.report.json()
+        let json = try Self.report.json()
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(object["reference"] as? String == "fixtures/\"odd\"\\name.safetensors")
         #expect(object["passed"] as? Bool == false)
@@ -79,6 +79,13 @@ import Testing
         #expect(tensors.map { $0["norm"] as? String } == ["max", "max", "max", "l2"])
         #expect(tensors[0]["relative_error"] as? Double == Self.report.rows[0].relativeError)
         #expect(tensors[1]["relative_error"] is NSNull)
-        #expect(VerificationReport.jsonString("a\u{1}\n") == "\"a\\u0001\\n\"")
+        // Control characters in a name are escaped and come back as they were.
+        let controlName = VerificationReport(
+            reference: "a\u{1}\n", shape: ModelShape(hidden: 32, layers: 2), batchSize: 1, adamSteps: 0,
+            tolerance: Verification.tolerance, rows: [])
+        let controlJSON = try controlName.json()
+        #expect(controlJSON.contains("\"a\\u0001\\n\""))
+        let controlObject = try #require(try JSONSerialization.jsonObject(with: Data(controlJSON.utf8)) as? [String: Any])
+        #expect(controlObject["reference"] as? String == "a\u{1}\n")
     }
 }

@@ -70,7 +70,7 @@ import Testing
         #expect(report.table().contains("FAIL"))
         #expect(report.table().hasSuffix("FAILED: 1 of 23 tensors over 1.00e-04: grad.rnn.weight_hh_l1\n"))
 
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(try report.json().utf8)) as? [String: Any])
         #expect(json["passed"] as? Bool == false)
         let tensors = try #require(json["tensors"] as? [[String: Any]])
         #expect(tensors.count == 23)
