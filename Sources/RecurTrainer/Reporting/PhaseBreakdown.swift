@@ -7,7 +7,8 @@ public struct PhaseBreakdown: Hashable, Sendable {
     public var forward: Double
     /// Seconds per step in backpropagation through time.
     public var backward: Double
-    /// Seconds per step summing gradients across workers.
+    /// Seconds per step forming the batch's gradient: summing the shards'
+    /// gradients, and the linear layer's weight gradient over the batch.
     public var allReduce: Double
     /// Seconds per step in the optimizer update.
     public var optimizer: Double
