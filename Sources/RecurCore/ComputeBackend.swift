@@ -1,6 +1,13 @@
-/// Everything one forward (and backward) pass over a shard of samples reads and
-/// writes. All pointers are raw buffers owned by the caller; nothing here
-/// allocates.
+/// Everything one forward (and backward) pass over a run of consecutive
+/// gradient shards reads and writes. All pointers are raw buffers owned by
+/// the caller; nothing here allocates.
+///
+/// The pass's `samples` rows go through the data path (projections, time
+/// steps, the linear layer and their gradients) together, as products with
+/// `samples` rows: each row of those products is its own chain of fused
+/// multiply-adds, so the bits are those of one pass per shard, and wider
+/// products read each weight once for more rows. What sums over samples (the
+/// loss, every weight and bias gradient) is computed shard by shard.
 public struct ShardPass: @unchecked Sendable {
     public var shape: ModelShape
     public var layout: ParameterLayout
@@ -16,15 +23,21 @@ public struct ShardPass: @unchecked Sendable {
     /// `samples` class indices in `0..<classes`.
     public var labels: UnsafePointer<Int32>
     public var samples: Int
+    /// Samples per gradient shard: the pass's samples are ``shardCount``
+    /// shards of this size, the last one possibly short.
+    public var shardSize: Int
     /// Scale of each sample's loss gradient: `1 / batch size` for a mean loss
     /// over the whole batch that this shard is part of.
     public var gradientScale: Float
     /// At least ``ShardPass/workspaceCount(shape:samples:)`` floats.
     public var workspace: UnsafeMutablePointer<Float>
-    /// `layout.count` floats; every parameter's gradient is overwritten
-    /// (not accumulated), padding is left untouched, and so is the linear
-    /// layer's weight gradient when ``kept`` is set.
-    public var gradients: UnsafeMutablePointer<Float>?
+    /// One buffer of `layout.count` floats per shard, for that shard's
+    /// gradient: every parameter's gradient is overwritten (not accumulated),
+    /// padding is left untouched, and so is the linear layer's weight
+    /// gradient when ``kept`` is set.
+    public var gradients: UnsafePointer<UnsafeMutablePointer<Float>>?
+    /// ``shardCount`` floats, each shard's summed loss, written when not nil.
+    public var losses: UnsafeMutablePointer<Float>?
     /// `samples` x `classes` floats of logits, written when not nil.
     public var logits: UnsafeMutablePointer<Float>?
     /// Where the last RNN layer's outputs and the logits' gradient go when
@@ -37,10 +50,10 @@ public struct ShardPass: @unchecked Sendable {
     public init(
         shape: ModelShape, layout: ParameterLayout, packedLayout: PackedLayout,
         parameters: UnsafePointer<Float>, packed: UnsafePointer<Float>,
-        inputs: UnsafePointer<Float>, labels: UnsafePointer<Int32>, samples: Int,
+        inputs: UnsafePointer<Float>, labels: UnsafePointer<Int32>, samples: Int, shardSize: Int? = nil,
         gradientScale: Float, workspace: UnsafeMutablePointer<Float>,
-        gradients: UnsafeMutablePointer<Float>?, logits: UnsafeMutablePointer<Float>?,
-        kept: KeptOutputs? = nil
+        gradients: UnsafePointer<UnsafeMutablePointer<Float>>?, losses: UnsafeMutablePointer<Float>? = nil,
+        logits: UnsafeMutablePointer<Float>?, kept: KeptOutputs? = nil
     ) {
         self.shape = shape
         self.layout = layout
@@ -50,14 +63,23 @@ public struct ShardPass: @unchecked Sendable {
         self.inputs = inputs
         self.labels = labels
         self.samples = samples
+        self.shardSize = max(1, shardSize ?? samples)
         self.gradientScale = gradientScale
         self.workspace = workspace
         self.gradients = gradients
+        self.losses = losses
         self.logits = logits
         self.kept = kept
     }
 
-    /// Floats of workspace a shard of `samples` needs: every layer's outputs
+    public var shardCount: Int { (samples + shardSize - 1) / shardSize }
+
+    /// The batch positions, within the pass, of its shard `shard`.
+    public func samples(ofShard shard: Int) -> Range<Int> {
+        (shard * shardSize)..<min((shard + 1) * shardSize, samples)
+    }
+
+    /// Floats of workspace a pass over `samples` needs: every layer's outputs
     /// over all time steps (kept for BPTT), two gradient sequences used in
     /// turn, and the logits' gradient.
     public static func workspaceCount(shape: ModelShape, samples: Int) -> Int {
@@ -125,13 +147,15 @@ public protocol ComputeBackend: Sendable {
         layout: ParameterLayout, packedLayout: PackedLayout, parameters: UnsafePointer<Float>,
         packed: UnsafeMutablePointer<Float>, layer: Int, units: Range<Int>)
 
-    /// Forward pass over the shard: returns the sum over the shard of the
-    /// per-sample cross-entropy losses, writes `pass.logits` when set, and
-    /// keeps what ``backward(_:)`` needs in `pass.workspace`.
+    /// Forward pass over the pass's shards: writes each shard's summed
+    /// per-sample cross-entropy loss to `pass.losses` when set and returns
+    /// their sum (in shard order), writes `pass.logits` when set, and keeps
+    /// what ``backward(_:)`` needs in `pass.workspace`.
     func forward(_ pass: ShardPass) -> Float
 
     /// Backprop through time after ``forward(_:)`` of the same pass: overwrites
-    /// every parameter's gradient in `pass.gradients` (no-op when nil).
+    /// every parameter's gradient of each shard in that shard's buffer of
+    /// `pass.gradients` (no-op when nil).
     func backward(_ pass: ShardPass)
 
     /// The linear layer's weight gradient over a whole batch whose shards

@@ -9,8 +9,9 @@ public protocol SampleSource: Sendable {
 }
 
 /// Data-parallel training on a ``WorkerPool``: every step, workers take
-/// shards of the batch from a shared counter and run them on their own
-/// scratch memory; then each worker, for its own blocks of parameters
+/// runs of consecutive shards of the batch from a shared counter and run
+/// each run as one pass (``ShardPass``: wider products, a gradient per
+/// shard) on their own scratch memory; then each worker, for its own blocks of parameters
 /// (``UpdatePlan``), forms the batch's gradient (the shard gradients summed
 /// in shard order, or for the linear layer's weight one product over the
 /// outputs the shards kept), applies Adam to that part of the one shared
@@ -28,6 +29,9 @@ public final class DataParallelEngine: @unchecked Sendable {
     public let shardSize: Int
     /// The largest batch a step takes.
     public let maxBatch: Int
+    /// Samples a worker's pass over consecutive shards aims at (a speed
+    /// setting only: see ``ShardPlan/shardsPerPass(workers:samplesPerPass:)``).
+    public let samplesPerPass: Int
 
     private let shape: ModelShape
     private let layout: ParameterLayout
@@ -36,16 +40,18 @@ public final class DataParallelEngine: @unchecked Sendable {
     /// The summed gradient of the last step.
     public let gradient: FloatBuffer
     private let maxShards: Int
-    private let shardInputFloats: Int
-    // Per shard: its gradient, its gathered inputs and labels; per worker its
-    // workspace. Each is allocated and first touched by the worker that uses
-    // it for a full batch.
+    /// Samples of the largest pass: a worker's inputs and workspace hold one.
+    private let maxPassSamples: Int
+    private let passInputFloats: Int
+    // Per shard its gradient; per worker its workspace and the inputs of its
+    // pass. Each is allocated and first touched by the worker that uses it
+    // for a full batch.
     private let shardGradients: WorkerSlots<PinnedMemory?>
-    private let shardInputs: WorkerSlots<PinnedMemory?>
+    private let passInputs: WorkerSlots<PinnedMemory?>
     private let workspaces: WorkerSlots<PinnedMemory?>
     // Raw pointers into the memory above, read on every step: reading them
     // takes no reference counts, which 16 workers would contend on.
-    private let shardInputPointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
+    private let passInputPointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
     private let workspacePointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
     private let shardLogits: UnsafeMutablePointer<Float>
     private let shardLabels: UnsafeMutablePointer<Int32>
@@ -57,7 +63,7 @@ public final class DataParallelEngine: @unchecked Sendable {
     private let keptTop: FloatBuffer
     private let keptLogitGradient: FloatBuffer
     private let kept: KeptOutputs
-    /// The next shard to take in the current job.
+    /// The first shard of the next pass to take in the current job.
     private let nextShard = ManagedAtomic<Int>(0)
     private let updatePlan: UpdatePlan
     /// One cache line of phase times per worker, so workers never share a line.
@@ -68,28 +74,32 @@ public final class DataParallelEngine: @unchecked Sendable {
     ///   - shardSize: samples per gradient shard. Results are bit-identical
     ///     across thread counts for a fixed shard size; at most
     ///     `maxBatch / shardSize` workers have shards to run.
+    ///   - samplesPerPass: how many samples a worker runs through the data
+    ///     path together, in whole shards; results do not depend on it.
     public init(
         pool: WorkerPool, parameters: Parameters, optimizer: AdamState, backend: any ComputeBackend,
-        shardSize: Int, maxBatch: Int
+        shardSize: Int, maxBatch: Int, samplesPerPass: Int = ShardPlan.defaultSamplesPerPass
     ) throws(PinnedMemoryError) {
-        precondition(shardSize >= 1 && maxBatch >= 1, "shard size and batch must be positive")
+        precondition(shardSize >= 1 && maxBatch >= 1 && samplesPerPass >= 1, "sizes must be positive")
         self.pool = pool
         self.parameters = parameters
         self.optimizer = optimizer
         self.backend = backend
         self.shardSize = shardSize
         self.maxBatch = maxBatch
+        self.samplesPerPass = samplesPerPass
         shape = parameters.shape
         layout = parameters.layout
         packedLayout = PackedLayout(shape)
         packed = FloatBuffer(count: packedLayout.count)
         gradient = FloatBuffer(count: layout.count)
         maxShards = ShardPlan(batch: maxBatch, shardSize: shardSize).shardCount
-        shardInputFloats = shardSize * shape.sampleInputCount + ParameterLayout.alignment
+        maxPassSamples = Self.maxPassSamples(shardSize: shardSize, maxBatch: maxBatch, samplesPerPass: samplesPerPass)
+        passInputFloats = maxPassSamples * shape.sampleInputCount + ParameterLayout.alignment
         shardGradients = WorkerSlots(count: maxShards, initial: nil)
-        shardInputs = WorkerSlots(count: maxShards, initial: nil)
+        passInputs = WorkerSlots(count: pool.count, initial: nil)
         workspaces = WorkerSlots(count: pool.count, initial: nil)
-        shardInputPointers = .allocate(capacity: maxShards)
+        passInputPointers = .allocate(capacity: pool.count)
         workspacePointers = .allocate(capacity: pool.count)
         shardLogits = .allocate(capacity: maxShards * shardSize * shape.classes)
         shardLogits.initialize(repeating: 0, count: maxShards * shardSize * shape.classes)
@@ -114,7 +124,7 @@ public final class DataParallelEngine: @unchecked Sendable {
         shardLabels.deallocate()
         shardLogits.deallocate()
         shardGradientPointers.deallocate()
-        shardInputPointers.deallocate()
+        passInputPointers.deallocate()
         workspacePointers.deallocate()
         shardLosses.deallocate()
         shardCorrect.deallocate()
@@ -124,25 +134,31 @@ public final class DataParallelEngine: @unchecked Sendable {
     private func allocateWorkerMemory() throws(PinnedMemoryError) {
         let plan = ShardPlan(batch: maxBatch, shardSize: shardSize)
         let workers = pool.count
-        let workspaceFloats = ShardPass.workspaceCount(shape: shape, samples: shardSize)
+        let workspaceFloats = ShardPass.workspaceCount(shape: shape, samples: maxPassSamples)
         let failures = WorkerSlots<PinnedMemoryError?>(count: workers, initial: nil)
         pool.run { [self] worker in
             do throws(PinnedMemoryError) {
                 workspaces[worker] = try pool.allocate(floats: workspaceFloats, worker: worker)
+                passInputs[worker] = try pool.allocate(floats: passInputFloats, worker: worker)
                 for shard in plan.shards(ofWorker: worker, workers: workers) {
                     shardGradients[shard] = try pool.allocate(floats: layout.count, worker: worker)
-                    shardInputs[shard] = try pool.allocate(floats: shardInputFloats, worker: worker)
                 }
             } catch {
                 failures[worker] = error
             }
         }
         if let error = failures.values.lazy.compactMap({ $0 }).first { throw error }
-        for shard in 0..<maxShards {
-            shardGradientPointers[shard] = shardGradients[shard]!.pointer
-            shardInputPointers[shard] = shardInputs[shard]!.pointer
+        for shard in 0..<maxShards { shardGradientPointers[shard] = shardGradients[shard]!.pointer }
+        for worker in 0..<workers {
+            workspacePointers[worker] = workspaces[worker]!.pointer
+            passInputPointers[worker] = passInputs[worker]!.pointer
         }
-        for worker in 0..<workers { workspacePointers[worker] = workspaces[worker]!.pointer }
+    }
+
+    /// Samples in the largest pass the engine runs, for sizing its buffers.
+    public static func maxPassSamples(shardSize: Int, maxBatch: Int, samplesPerPass: Int) -> Int {
+        let plan = ShardPlan(batch: maxBatch, shardSize: shardSize)
+        return min(maxBatch, plan.maxShardsPerPass(samplesPerPass: samplesPerPass) * shardSize)
     }
 
     /// Rebuilds the transposed weights from the parameters; call after
@@ -159,12 +175,12 @@ public final class DataParallelEngine: @unchecked Sendable {
         }
     }
 
-    /// The next shard of the current job for the calling worker, or nil when
-    /// all are taken.
+    /// The shards of the calling worker's next pass of the current job, up
+    /// to `shardsPerPass` of them, or nil when all are taken.
     @inline(__always)
-    private func takeShard(of plan: ShardPlan) -> Int? {
-        let shard = nextShard.loadThenWrappingIncrement(ordering: .relaxed)
-        return shard < plan.shardCount ? shard : nil
+    private func takePass(of plan: ShardPlan, shardsPerPass: Int) -> Range<Int>? {
+        let first = nextShard.loadThenWrappingIncrement(by: shardsPerPass, ordering: .relaxed)
+        return first < plan.shardCount ? first..<min(first + shardsPerPass, plan.shardCount) : nil
     }
 
     /// One training step on the samples at `indices` (at most ``maxBatch``):
@@ -192,14 +208,15 @@ public final class DataParallelEngine: @unchecked Sendable {
         let adamStep = optimizer.nextStep
         let gradientScale = 1 / Float(plan.batch)
         let indices = SharedIndices(buffer: indices)
+        let shardsPerPass = plan.shardsPerPass(workers: pool.count, samplesPerPass: samplesPerPass)
         nextShard.store(0, ordering: .relaxed)
         pool.run { [self] worker in
             var times = phaseTimes[worker * Self.phaseStride]
             var clock = monotonicNanoseconds()
-            while let shard = takeShard(of: plan) {
-                let pass = gatherShard(shard, plan: plan, source: source, indices: indices, worker: worker,
-                                       gradientScale: gradientScale, withGradients: true)
-                shardLosses[shard] = backend.forward(pass)
+            while let shards = takePass(of: plan, shardsPerPass: shardsPerPass) {
+                let pass = gatherPass(shards, plan: plan, source: source, indices: indices, worker: worker,
+                                      gradientScale: gradientScale, withGradients: true)
+                _ = backend.forward(pass)
                 let forwardEnd = monotonicNanoseconds()
                 times.forward += forwardEnd - clock
                 backend.backward(pass)
@@ -260,15 +277,18 @@ public final class DataParallelEngine: @unchecked Sendable {
             let batch = min(maxBatch, count - first)
             for i in 0..<batch { indices[i] = Int32(first + i) }
             let plan = ShardPlan(batch: batch, shardSize: shardSize)
+            let shardsPerPass = plan.shardsPerPass(workers: pool.count, samplesPerPass: samplesPerPass)
             indices.withUnsafeBufferPointer { all in
                 let batchIndices = SharedIndices(buffer: UnsafeBufferPointer(rebasing: all[0..<batch]))
                 nextShard.store(0, ordering: .relaxed)
                 pool.run { [self] worker in
-                    while let shard = takeShard(of: plan) {
-                        let pass = gatherShard(shard, plan: plan, source: source, indices: batchIndices, worker: worker,
-                                               gradientScale: 0, withGradients: false)
-                        shardLosses[shard] = backend.forward(pass)
-                        shardCorrect[shard] = countCorrect(pass)
+                    while let shards = takePass(of: plan, shardsPerPass: shardsPerPass) {
+                        let pass = gatherPass(shards, plan: plan, source: source, indices: batchIndices, worker: worker,
+                                              gradientScale: 0, withGradients: false)
+                        _ = backend.forward(pass)
+                        for shard in 0..<pass.shardCount {
+                            shardCorrect[shards.lowerBound + shard] = countCorrect(pass, shard: shard)
+                        }
                     }
                 }
             }
@@ -290,33 +310,35 @@ public final class DataParallelEngine: @unchecked Sendable {
         for worker in 0..<pool.count { phaseTimes[worker * Self.phaseStride] = PhaseTimes() }
     }
 
-    /// Copies shard `shard`'s samples into its input buffer and describes the
-    /// pass over them. Shard logits sit side by side, so they form the batch's
-    /// logits in order.
-    private func gatherShard(
-        _ shard: Int, plan: ShardPlan, source: any SampleSource, indices: SharedIndices,
+    /// Copies the samples of shards `shards` into the worker's input buffer
+    /// and describes the pass over them. Labels, logits and losses of shards
+    /// sit side by side, so they form the batch's in order.
+    private func gatherPass(
+        _ shards: Range<Int>, plan: ShardPlan, source: any SampleSource, indices: SharedIndices,
         worker: Int, gradientScale: Float, withGradients: Bool
     ) -> ShardPass {
-        let samples = plan.samples(of: shard)
-        let inputs = shardInputPointers[shard]
-        let labels = shardLabels + shard * shardSize
+        let samples = plan.samples(of: shards.lowerBound).lowerBound..<plan.samples(of: shards.upperBound - 1).upperBound
+        let inputs = passInputPointers[worker]
+        let labels = shardLabels + samples.lowerBound
         source.copySamples(UnsafeBufferPointer(rebasing: indices.buffer[samples]), inputs: inputs, labels: labels)
         return ShardPass(
             shape: shape, layout: layout, packedLayout: packedLayout,
             parameters: parameters.pointer, packed: packed.pointer,
-            inputs: inputs, labels: labels, samples: samples.count, gradientScale: gradientScale,
+            inputs: inputs, labels: labels, samples: samples.count, shardSize: shardSize, gradientScale: gradientScale,
             workspace: workspacePointers[worker],
-            gradients: withGradients ? shardGradientPointers[shard] : nil,
-            logits: shardLogits + shard * shardSize * shape.classes,
+            gradients: withGradients ? UnsafePointer(shardGradientPointers + shards.lowerBound) : nil,
+            losses: shardLosses + shards.lowerBound,
+            logits: shardLogits + samples.lowerBound * shape.classes,
             kept: withGradients ? kept.rows(samples, shape: shape) : nil)
     }
 
-    /// Samples of the pass whose largest logit is the label's (first maximum wins).
-    private func countCorrect(_ pass: ShardPass) -> Int {
+    /// Samples of shard `shard` of the pass whose largest logit is the
+    /// label's (first maximum wins).
+    private func countCorrect(_ pass: ShardPass, shard: Int) -> Int {
         guard let logits = pass.logits else { return 0 }
         let classes = shape.classes
         var correct = 0
-        for i in 0..<pass.samples {
+        for i in pass.samples(ofShard: shard) {
             let row = logits + i * classes
             var best = 0
             for c in 1..<classes where row[c] > row[best] { best = c }

@@ -21,6 +21,34 @@ public struct ShardPlan: Hashable, Sendable {
         (shard * shardSize)..<min((shard + 1) * shardSize, batch)
     }
 
+    /// Samples a worker's pass over consecutive shards aims at by default:
+    /// products with 16 rows read each weight once for 16 rows (a recurrent
+    /// step with 4 rows streams its 256 KB weight from L2 for 4 FMAs per
+    /// element), while the pass's working set still fits in L2.
+    public static let defaultSamplesPerPass = 16
+
+    /// The most shards one pass takes: as many as fit in `samplesPerPass`,
+    /// at least one.
+    public func maxShardsPerPass(samplesPerPass: Int) -> Int {
+        max(1, samplesPerPass / shardSize)
+    }
+
+    /// Shards per pass for `workers` workers taking passes from a shared
+    /// counter: the largest count up to ``maxShardsPerPass(samplesPerPass:)``
+    /// that, dealt evenly, gives no worker more shards than an even deal of
+    /// single shards would (16 shards on 3 workers: passes of 3, not 4, so
+    /// no worker runs 8). Only speed depends on it, never the bits.
+    public func shardsPerPass(workers: Int, samplesPerPass: Int = defaultSamplesPerPass) -> Int {
+        let fairShare = (shardCount + workers - 1) / max(1, workers)
+        var size = min(maxShardsPerPass(samplesPerPass: samplesPerPass), max(1, fairShare))
+        while size > 1 {
+            let passes = (shardCount + size - 1) / size
+            if (passes + workers - 1) / workers * size <= fairShare { break }
+            size -= 1
+        }
+        return size
+    }
+
     /// An even split of the shards into contiguous runs, one per worker (empty
     /// when there are more workers than shards): who first touches which
     /// shard's memory.

@@ -46,14 +46,18 @@ public final class Model: @unchecked Sendable {
             workspace = FloatBuffer(count: ShardPass.workspaceCount(shape: shape, samples: samples))
             workspaceSamples = samples
         }
-        let pass = ShardPass(
-            shape: shape, layout: layout, packedLayout: packedLayout,
-            parameters: parameters.pointer, packed: packed.pointer,
-            inputs: inputs, labels: labels, samples: samples, gradientScale: gradientScale,
-            workspace: workspace.pointer, gradients: gradients, logits: logits)
-        let loss = backend.forward(pass)
-        backend.backward(pass)
-        return loss
+        func run(gradientBuffers: UnsafePointer<UnsafeMutablePointer<Float>>?) -> Float {
+            let pass = ShardPass(
+                shape: shape, layout: layout, packedLayout: packedLayout,
+                parameters: parameters.pointer, packed: packed.pointer,
+                inputs: inputs, labels: labels, samples: samples, gradientScale: gradientScale,
+                workspace: workspace.pointer, gradients: gradientBuffers, logits: logits)
+            let loss = backend.forward(pass)
+            backend.backward(pass)
+            return loss
+        }
+        guard let gradients else { return run(gradientBuffers: nil) }
+        return withUnsafePointer(to: gradients) { run(gradientBuffers: $0) }
     }
 
     /// Mean loss and its gradient for a whole batch, and the logits.

@@ -1,4 +1,5 @@
 import RecurCore
+import RecurEngine
 
 #if canImport(Glibc)
 import Glibc
@@ -10,21 +11,30 @@ import Darwin
 /// so an oversized model is an error message rather than a crash.
 public enum MemoryBudget {
     /// Bytes a run needs, roughly: the parameters, their gradient, Adam's two
-    /// moments and the transposed copy, one gradient and one input buffer per
-    /// shard of a batch, each worker's scratch space, and the batch's
-    /// last-layer outputs kept for the linear layer's weight gradient.
-    public static func estimatedBytes(shape: ModelShape, batchSize: Int, shardSize: Int, workers: Int) -> Double {
+    /// moments and the transposed copy, one gradient per shard of a batch,
+    /// each worker's inputs and scratch space for its largest pass, and the
+    /// batch's last-layer outputs kept for the linear layer's weight gradient.
+    public static func estimatedBytes(
+        shape: ModelShape, batchSize: Int, shardSize: Int, workers: Int,
+        samplesPerPass: Int = ShardPlan.defaultSamplesPerPass
+    ) -> Double {
         let parameters = Double(ParameterLayout(shape).count)
         let shards = Double((batchSize + shardSize - 1) / shardSize)
-        let shardInputs = Double(shardSize * shape.sampleInputCount)
-        let workspace = Double(ShardPass.workspaceCount(shape: shape, samples: shardSize))
+        let passSamples = DataParallelEngine.maxPassSamples(
+            shardSize: shardSize, maxBatch: batchSize, samplesPerPass: samplesPerPass)
+        let passInputs = Double(passSamples * shape.sampleInputCount)
+        let workspace = Double(ShardPass.workspaceCount(shape: shape, samples: passSamples))
         let kept = Double(batchSize * (shape.flatFeatures + shape.classes))
-        return 4 * (parameters * (5 + shards) + shards * shardInputs + Double(workers) * workspace + kept)
+        return 4 * (parameters * (5 + shards) + Double(workers) * (passInputs + workspace) + kept)
     }
 
     /// Throws when the estimate exceeds the machine's physical memory.
-    public static func require(shape: ModelShape, batchSize: Int, shardSize: Int, workers: Int) throws(RecurError) {
-        let needed = estimatedBytes(shape: shape, batchSize: batchSize, shardSize: shardSize, workers: workers)
+    public static func require(
+        shape: ModelShape, batchSize: Int, shardSize: Int, workers: Int,
+        samplesPerPass: Int = ShardPlan.defaultSamplesPerPass
+    ) throws(RecurError) {
+        let needed = estimatedBytes(
+            shape: shape, batchSize: batchSize, shardSize: shardSize, workers: workers, samplesPerPass: samplesPerPass)
         let physical = Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
         guard physical > 0, needed > physical else { return }
         throw .system(

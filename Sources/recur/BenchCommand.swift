@@ -30,6 +30,10 @@ struct SweepOptions: ParsableArguments {
         name: .customLong("shard-size"),
         help: ArgumentHelp("Samples per gradient shard; a list measures each (results differ slightly between sizes).", valueName: "list"))
     var shardSizes: IntegerList = IntegerList(argument: "4")!
+    @Option(
+        name: .customLong("pass-samples"),
+        help: ArgumentHelp("Samples each worker runs through forward and BPTT at once, in whole shards (speed only; results are the same).", valueName: "N"))
+    var passSamples: Int = ShardPlan.defaultSamplesPerPass
     @Option(help: "Units per RNN layer.") var hidden: Int = 256
     @Option(help: "Stacked RNN layers.") var layers: Int = 2
     @Option(help: ArgumentHelp("Kernel build: avx512, avx2 or portable (default: the best).", valueName: "name"))
@@ -61,6 +65,7 @@ struct SweepOptions: ParsableArguments {
         options.repeats = repeats ?? defaultRepeats
         options.pin = pinMode
         options.shardSizes = shardSizes.values
+        options.samplesPerPass = passSamples
         options.hidden = hidden
         options.layers = layers
         options.backend = backend

@@ -32,6 +32,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Seed for initialisation and data order (default 0).") var seed: UInt64?
     @Option(name: .customLong("shard-size"), help: "Samples per gradient shard, the unit of parallel work (default 4).")
     var shardSize: Int?
+    @Option(
+        name: .customLong("pass-samples"),
+        help: "Samples each worker runs through forward and BPTT at once, in whole shards (default 16; speed only, the result is the same).")
+    var passSamples: Int?
     @Option(help: "Stop after N optimizer steps, counted from the start of training.") var steps: Int?
     @Option(help: ArgumentHelp("Write the trained model here (safetensors, PyTorch names).", valueName: "file"))
     var save: String?
@@ -67,6 +71,7 @@ struct TrainCommand: ParsableCommand {
         take(seed, "seed", \.seed)
         take(shardSize, "shard-size", \.shardSize)
         options.explicitOptions = explicit
+        if let passSamples { options.samplesPerPass = passSamples }
         options.steps = steps
         options.save = save
         options.load = load

@@ -41,6 +41,21 @@ struct DeterminismTests {
         #expect(models[0] == models[1])
     }
 
+    @Test("passes of 1, 2 and 16 samples through the data path save the same bytes")
+    func passSizes() async throws {
+        let training = TinyTraining(data: try #require(Fixtures.mnistDirectory), steps: 20, shardSize: 1)
+        let work = try TemporaryDirectory(prefix: "recur-cli-passes")
+        var models: [Data] = []
+        for samples in [1, 2, 16] {
+            let path = work.file("model-\(samples).safetensors")
+            expectSuccess(try await RecurExecutable.run(training.arguments(["--pass-samples", "\(samples)", "--save", path])))
+            models.append(try Data(contentsOf: URL(fileURLWithPath: path)))
+        }
+        #expect(models[0].count > 10_000)
+        #expect(models[1] == models[0], "--pass-samples 2 differs from 1")
+        #expect(models[2] == models[0], "--pass-samples 16 differs from 1")
+    }
+
     @Test("another seed gives another model")
     func seedMatters() async throws {
         let data = try TemporaryDirectory(prefix: "recur-cli-data")

@@ -15,20 +15,26 @@ private func randomSource(shape: ModelShape, count: Int, seed: UInt64) -> ArrayS
 
 private let smallShape = ModelShape(inputSize: 5, sequenceLength: 6, hidden: 19, layers: 2, classes: 4)
 
-private func makeEngine(threads: Int, shape: ModelShape, shardSize: Int, maxBatch: Int, seed: UInt64 = 7) throws -> DataParallelEngine {
+private func makeEngine(
+    threads: Int, shape: ModelShape, shardSize: Int, maxBatch: Int, seed: UInt64 = 7,
+    samplesPerPass: Int = ShardPlan.defaultSamplesPerPass
+) throws -> DataParallelEngine {
     let placement = try Placement(topology: try Topology.current(), threads: .fixed(threads))
     let pool = try WorkerPool(placement: placement, pinMode: .none)
     let parameters = Parameters(shape: shape, seed: seed)
     return try DataParallelEngine(
         pool: pool, parameters: parameters, optimizer: AdamState(layout: parameters.layout, learningRate: 1e-2),
-        backend: Backends.best, shardSize: shardSize, maxBatch: maxBatch)
+        backend: Backends.best, shardSize: shardSize, maxBatch: maxBatch, samplesPerPass: samplesPerPass)
 }
 
 /// Trains `steps` steps over a fixed index sequence (the last batch short)
 /// and returns the parameter bytes.
-private func train(threads: Int, steps: Int, batch: Int, shardSize: Int) throws -> [Float] {
+private func train(
+    threads: Int, steps: Int, batch: Int, shardSize: Int, samplesPerPass: Int = ShardPlan.defaultSamplesPerPass
+) throws -> [Float] {
     let source = randomSource(shape: smallShape, count: 97, seed: 3)
-    let engine = try makeEngine(threads: threads, shape: smallShape, shardSize: shardSize, maxBatch: batch)
+    let engine = try makeEngine(
+        threads: threads, shape: smallShape, shardSize: shardSize, maxBatch: batch, samplesPerPass: samplesPerPass)
     var random = RecurRandom(seed: 11)
     for step in 0..<steps {
         let size = step == steps - 1 ? max(1, batch / 3) : batch
@@ -45,6 +51,18 @@ func sameBitsAtAnyThreadCount(batch: Int, shardSize: Int) throws {
     for threads in [2, 3, 4] {
         let result = try train(threads: threads, steps: 21, batch: batch, shardSize: shardSize)
         #expect(result == reference, "threads \(threads), batch \(batch), shard \(shardSize)")
+    }
+}
+
+@Test("Training gives the same bits with any number of shards per pass")
+func sameBitsAtAnyPassSize() throws {
+    // Batch 10 in shards of 3: passes of 1, 2 (and a short one), 3 and 4 shards.
+    let reference = try train(threads: 1, steps: 21, batch: 10, shardSize: 3, samplesPerPass: 1)
+    for samplesPerPass in [6, 9, 16] {
+        for threads in [1, 2] {
+            let result = try train(threads: threads, steps: 21, batch: 10, shardSize: 3, samplesPerPass: samplesPerPass)
+            #expect(result == reference, "\(samplesPerPass) samples per pass, threads \(threads)")
+        }
     }
 }
 
@@ -92,6 +110,30 @@ func shardPlan() {
     #expect(plan.shardCount == 3)
     #expect(plan.samples(of: 2) == 8..<10)
     #expect((0..<4).map { plan.shards(ofWorker: $0, workers: 4) } == [0..<0, 0..<1, 1..<2, 2..<3])
+}
+
+@Test("Passes join shards up to 16 samples without giving any worker more than an even deal")
+func shardsPerPass() {
+    func size(batch: Int, shardSize: Int, workers: Int) -> Int {
+        ShardPlan(batch: batch, shardSize: shardSize).shardsPerPass(workers: workers)
+    }
+    // The seed model's batch of 64 in shards of 4, by worker count.
+    #expect([1, 2, 3, 4, 5, 8, 16, 32].map { size(batch: 64, shardSize: 4, workers: $0) } == [4, 4, 3, 4, 4, 2, 1, 1])
+    #expect(size(batch: 256, shardSize: 4, workers: 16) == 4)
+    #expect(size(batch: 64, shardSize: 16, workers: 1) == 1)
+    #expect(size(batch: 64, shardSize: 32, workers: 1) == 1)
+    #expect(size(batch: 10, shardSize: 3, workers: 1) == 4)
+    // The bound itself, for every small case: no worker runs more shards
+    // than the most an even deal of single shards gives one.
+    for shards in 1...40 {
+        for workers in 1...17 {
+            let plan = ShardPlan(batch: shards * 2, shardSize: 2)
+            let perPass = plan.shardsPerPass(workers: workers)
+            let passes = (shards + perPass - 1) / perPass
+            #expect(perPass >= 1 && perPass <= plan.maxShardsPerPass(samplesPerPass: 16))
+            #expect((passes + workers - 1) / workers * perPass <= (shards + workers - 1) / workers)
+        }
+    }
 }
 
 @Test("Update plans cover every parameter once and every packed column once", arguments: [1, 3, 16, 40])

@@ -61,6 +61,83 @@ import Testing
         #expect(Array(mean.gradients.buffer) == whole.gradients)
     }
 
+    /// One pass over consecutive shards (what the engine runs) gives each
+    /// shard the bits of a pass of its own: its loss, logits and gradients.
+    /// With the outputs kept for the caller, the linear layer's weight
+    /// gradient is left alone and the kept rows are the batch's.
+    @Test(arguments: TestModels.backendNames, [false, true])
+    func onePassOverShardsMatchesAPassPerShard(backend: String, keepsOutputs: Bool) throws {
+        let model = try #require(TestModels.model(Self.shape, seed: 12, backend: backend))
+        let shape = Self.shape, layout = model.layout, batch = Self.batch, shardSize = 3
+        let (batchInputs, labels) = TestModels.batch(shape, samples: batch, seed: 13)
+        let inputs = batchInputs + [Float](repeating: 0, count: ParameterLayout.alignment)
+        let shards = stride(from: 0, to: batch, by: shardSize).map { $0..<min($0 + shardSize, batch) }
+        let separate = shards.map { Self.run(model, inputs, labels, $0) }
+
+        let packed = FloatBuffer(count: model.packedLayout.count)
+        for layer in 0..<shape.layers {
+            model.backend.packWeights(
+                layout: layout, packedLayout: model.packedLayout, parameters: model.parameters.pointer,
+                packed: packed.pointer, layer: layer, units: 0..<shape.hidden)
+        }
+        let workspace = FloatBuffer(count: ShardPass.workspaceCount(shape: shape, samples: batch))
+        let sentinel: Float = -12345
+        let gradients = shards.map { _ in FloatBuffer(count: layout.count) }
+        for buffer in gradients { buffer.buffer.update(repeating: sentinel) }
+        let gradientPointers = gradients.map(\.pointer)
+        let keptTop = FloatBuffer(count: batch * shape.flatFeatures + ParameterLayout.alignment)
+        let keptLogitGradient = FloatBuffer(count: batch * shape.classes)
+        var losses = [Float](repeating: .nan, count: shards.count)
+        var logits = [Float](repeating: .nan, count: batch * shape.classes)
+        let total = inputs.withUnsafeBufferPointer { x in
+            labels.withUnsafeBufferPointer { y in
+                gradientPointers.withUnsafeBufferPointer { g in
+                    losses.withUnsafeMutableBufferPointer { l in
+                        logits.withUnsafeMutableBufferPointer { z in
+                            let pass = ShardPass(
+                                shape: shape, layout: layout, packedLayout: model.packedLayout,
+                                parameters: model.parameters.pointer, packed: packed.pointer,
+                                inputs: x.baseAddress!, labels: y.baseAddress!, samples: batch, shardSize: shardSize,
+                                gradientScale: 1 / Float(batch), workspace: workspace.pointer,
+                                gradients: g.baseAddress!, losses: l.baseAddress!, logits: z.baseAddress!,
+                                kept: keepsOutputs
+                                    ? KeptOutputs(top: keptTop.pointer, logitGradient: keptLogitGradient.pointer) : nil)
+                            let total = model.backend.forward(pass)
+                            model.backend.backward(pass)
+                            return total
+                        }
+                    }
+                }
+            }
+        }
+
+        #expect(losses == separate.map(\.loss))
+        #expect(total == separate.map(\.loss).reduce(0, +))
+        #expect(logits.map(\.bitPattern) == separate.flatMap(\.logits).map(\.bitPattern))
+        for (shard, expected) in separate.enumerated() {
+            for slot in layout.slots {
+                let got = gradients[shard][slot.range]
+                if keepsOutputs && slot == layout.outputWeight {
+                    #expect(got.allSatisfy { $0 == sentinel }, "\(backend) shard \(shard): linear weight written")
+                } else {
+                    #expect(got.map(\.bitPattern) == expected.gradients[slot.range].map(\.bitPattern),
+                            "\(backend) shard \(shard) \(slot.name)")
+                }
+            }
+        }
+        if keepsOutputs {
+            // The kept rows give the linear weight gradient of the whole batch.
+            let whole = model.lossAndGradients(inputs: batchInputs, labels: labels).gradients
+            let product = FloatBuffer(count: layout.count)
+            model.backend.outputWeightGradient(
+                shape: shape, layout: layout,
+                kept: KeptOutputs(top: keptTop.pointer, logitGradient: keptLogitGradient.pointer),
+                samples: batch, columns: 0..<shape.flatFeatures, gradients: product.pointer)
+            let linear = layout.outputWeight.range
+            #expect(product[linear].map(\.bitPattern) == whole[linear].map(\.bitPattern), "\(backend)")
+        }
+    }
+
     /// Gradients are overwritten, never accumulated, and the layout's padding
     /// is left as it was.
     @Test(arguments: TestModels.backendNames)

@@ -48,9 +48,10 @@ func outputWeightProduct(
     ).run()
 }
 
-/// Forward pass and loss for one shard, on the pass's raw buffers. With
+/// Forward pass and loss for the pass's shards, on its raw buffers. With
 /// `pass.gradients` set, also leaves the logits' gradient in the workspace
-/// for ``backwardShard(_:)``. Returns the summed loss.
+/// for ``backwardShard(_:)``. Writes each shard's summed loss to
+/// `pass.losses` when set; returns their sum.
 func forwardShard(_ pass: ShardPass) -> Float {
     let shape = pass.shape
     let steps = shape.sequenceLength, hidden = shape.hidden, classes = shape.classes
@@ -97,9 +98,18 @@ func forwardShard(_ pass: ShardPass) -> Float {
             logits[i * classes + c] = fcBias[c] + dot(top + i * sequenceStride, fcWeight + c * sequenceStride, count: sequenceStride)
         }
     }
-    return softmaxCrossEntropy(
-        logits: logits, labels: pass.labels, samples: m, classes: classes,
-        gradientScale: pass.gradientScale, gradient: pass.gradients == nil ? nil : logitGradient)
+    // Each shard's loss is its own sum, whatever else the pass holds.
+    var total: Float = 0
+    for shard in 0..<pass.shardCount {
+        let rows = pass.samples(ofShard: shard)
+        let loss = softmaxCrossEntropy(
+            logits: logits + rows.lowerBound * classes, labels: pass.labels + rows.lowerBound,
+            samples: rows.count, classes: classes, gradientScale: pass.gradientScale,
+            gradient: pass.gradients == nil ? nil : logitGradient + rows.lowerBound * classes)
+        pass.losses?[shard] = loss
+        total += loss
+    }
+    return total
 }
 
 /// Backprop through time: the linear layer, then each RNN layer from the top,
@@ -107,9 +117,12 @@ func forwardShard(_ pass: ShardPass) -> Float {
 /// hold `∂loss/∂h` of a layer, turned in place into `∂loss/∂z` (before tanh),
 /// and the gradient passed to the layer below.
 /// Runs after ``forwardShard(_:)`` on the same pass and workspace; writes
-/// every parameter's gradient into `pass.gradients`.
+/// every parameter's gradient of each shard into that shard's buffer of
+/// `pass.gradients`. Gradients flow between layers for all the pass's rows
+/// at once; each weight and bias gradient is a product or sum over one
+/// shard's rows.
 func backwardShard(_ pass: ShardPass) {
-    guard let gradients = pass.gradients else { return }
+    guard let shardGradients = pass.gradients else { return }
     let shape = pass.shape, layout = pass.layout
     let steps = shape.sequenceLength, hidden = shape.hidden, classes = shape.classes
     let m = pass.samples
@@ -122,12 +135,19 @@ func backwardShard(_ pass: ShardPass) {
 
     // Linear layer: ∂W = ∂logitsᵀ·H (unless the caller takes it over the
     // whole batch), ∂b = Σ ∂logits, ∂H = ∂logits·W.
-    if pass.kept == nil {
-        outputWeightProduct(
-            shape: shape, layout: layout, logitGradient: logitGradient, top: top, samples: m,
-            columns: 0..<sequenceStride, gradients: gradients)
+    for shard in 0..<pass.shardCount {
+        let rows = pass.samples(ofShard: shard)
+        let shardLogitGradient = logitGradient + rows.lowerBound * classes
+        if pass.kept == nil {
+            outputWeightProduct(
+                shape: shape, layout: layout, logitGradient: shardLogitGradient,
+                top: top + rows.lowerBound * sequenceStride, samples: rows.count,
+                columns: 0..<sequenceStride, gradients: shardGradients[shard])
+        }
+        columnSums(
+            shardLogitGradient, rows: rows.count, rowStride: classes, count: classes,
+            into: shardGradients[shard] + layout.outputBias.offset)
     }
-    columnSums(logitGradient, rows: m, rowStride: classes, count: classes, into: gradients + layout.outputBias.offset)
     MatrixProduct(
         rows: m, columns: sequenceStride, depth: classes,
         a: logitGradient, aRowStride: classes, aDepthStride: 1,
@@ -156,21 +176,27 @@ func backwardShard(_ pass: ShardPass) {
             ).run()
         }
 
-        // Weight gradients, each one product over all samples and time steps:
-        // ∂W_hh = Σ_t ∂z[t]ᵀ h[t-1] (t ≥ 1), ∂W_ih = Σ_t ∂z[t]ᵀ x[t].
-        MatrixProduct(
-            rows: hidden, columns: hidden, depth: steps - 1, segments: m,
-            a: UnsafePointer(current + hidden), aRowStride: 1, aDepthStride: hidden, aSegmentStride: sequenceStride,
-            b: h, bRowStride: hidden, bSegmentStride: sequenceStride,
-            c: gradients + layout.recurrentWeight(layer: layer).offset, cRowStride: hidden
-        ).run()
-        inputWeightGradient(
-            dz: UnsafePointer(current), input: input, rows: m * steps, inputSize: inputSize, hidden: hidden,
-            transposedVia: shape.transposesInputWeightGradient(layer: layer, samples: m) ? spare : nil,
-            into: gradients + layout.inputWeight(layer: layer).offset)
-        let biasGradient = gradients + layout.inputBias(layer: layer).offset
-        columnSums(current, rows: m * steps, rowStride: hidden, count: hidden, into: biasGradient)
-        (gradients + layout.recurrentBias(layer: layer).offset).update(from: biasGradient, count: hidden)
+        // Weight gradients of each shard, each one product over its samples
+        // and time steps: ∂W_hh = Σ_t ∂z[t]ᵀ h[t-1] (t ≥ 1), ∂W_ih = Σ_t ∂z[t]ᵀ x[t].
+        for shard in 0..<pass.shardCount {
+            let rows = pass.samples(ofShard: shard)
+            let gradients = shardGradients[shard]
+            let dz = UnsafePointer(current + rows.lowerBound * sequenceStride)
+            MatrixProduct(
+                rows: hidden, columns: hidden, depth: steps - 1, segments: rows.count,
+                a: dz + hidden, aRowStride: 1, aDepthStride: hidden, aSegmentStride: sequenceStride,
+                b: h + rows.lowerBound * sequenceStride, bRowStride: hidden, bSegmentStride: sequenceStride,
+                c: gradients + layout.recurrentWeight(layer: layer).offset, cRowStride: hidden
+            ).run()
+            inputWeightGradient(
+                dz: dz, input: input + rows.lowerBound * steps * inputSize, rows: rows.count * steps,
+                inputSize: inputSize, hidden: hidden,
+                transposedVia: shape.transposesInputWeightGradient(layer: layer, samples: rows.count) ? spare : nil,
+                into: gradients + layout.inputWeight(layer: layer).offset)
+            let biasGradient = gradients + layout.inputBias(layer: layer).offset
+            columnSums(dz, rows: rows.count * steps, rowStride: hidden, count: hidden, into: biasGradient)
+            (gradients + layout.recurrentBias(layer: layer).offset).update(from: biasGradient, count: hidden)
+        }
 
         // Gradient to the layer below: ∂x = ∂z·W_ih.
         if layer > 0 {

@@ -25,6 +25,9 @@ public struct BenchOptions: Sendable {
     /// Shard sizes to measure: each changes the result slightly (the order of
     /// the gradient sums) and how evenly work spreads over threads.
     public var shardSizes = [4]
+    /// Samples each worker runs through the data path at once, in whole
+    /// shards: a speed setting that leaves the results unchanged.
+    public var samplesPerPass = ShardPlan.defaultSamplesPerPass
     public var hidden = 256
     public var layers = 2
     public var backend: String?
@@ -61,13 +64,14 @@ public struct BenchOptions: Sendable {
         if shardSizes.isEmpty || shardSizes.contains(where: { $0 < 1 }) {
             throw .usage("--shard-size needs sizes of at least 1 (got \(shardSizes))")
         }
+        if samplesPerPass < 1 { throw .usage("--pass-samples must be at least 1 (got \(samplesPerPass))") }
         if hidden < 1 || layers < 1 { throw .usage("--hidden and --layers must be at least 1") }
         if hidden > 65_536 || layers > 64 { throw .usage("--hidden must be at most 65536 and --layers at most 64") }
         for batch in batchSizes {
             for shardSize in shardSizes {
                 try MemoryBudget.require(
                     shape: ModelShape(hidden: hidden, layers: layers), batchSize: batch, shardSize: shardSize,
-                    workers: threads.max() ?? 1)
+                    workers: threads.max() ?? 1, samplesPerPass: samplesPerPass)
             }
         }
     }
@@ -115,7 +119,8 @@ public enum BenchRunner {
         let machine = MachineInfo(topology: topology, backend: backend.name)
         let settings = BenchSettings(
             steps: options.steps, warmup: options.warmup, repeats: options.repeats,
-            modelDescription: shape.description, flopsPerSample: shape.flopsPerSample, fmaPeakGFLOPSPerCore: peak)
+            modelDescription: shape.description, flopsPerSample: shape.flopsPerSample, fmaPeakGFLOPSPerCore: peak,
+            samplesPerPass: options.samplesPerPass)
         do {
             return try BenchReport(machine: machine, settings: settings, measurements: measurements)
         } catch {
@@ -150,7 +155,7 @@ public enum BenchRunner {
             engine = try DataParallelEngine(
                 pool: setup.pool, parameters: parameters,
                 optimizer: AdamState(layout: parameters.layout, learningRate: 1e-3),
-                backend: setup.backend, shardSize: shardSize, maxBatch: batch)
+                backend: setup.backend, shardSize: shardSize, maxBatch: batch, samplesPerPass: options.samplesPerPass)
         } catch {
             throw .system("cannot allocate worker memory: \(error)")
         }

@@ -90,7 +90,7 @@ public final class Trainer {
         do {
             engine = try DataParallelEngine(
                 pool: setup.pool, parameters: parameters, optimizer: optimizer, backend: setup.backend,
-                shardSize: options.shardSize, maxBatch: options.batchSize)
+                shardSize: options.shardSize, maxBatch: options.batchSize, samplesPerPass: options.samplesPerPass)
         } catch {
             throw .system("cannot allocate worker memory: \(error)")
         }
@@ -116,7 +116,8 @@ public final class Trainer {
             model: options.shape.description, parameters: engine.parameters.layout.parameterCount,
             trainSamples: train.count, testSamples: test.count, epochs: options.epochs, batchSize: batchSize,
             stepsPerEpoch: stepsPerEpoch, threads: setup.pool.count, pin: options.pin.rawValue,
-            backend: setup.backend.name, shardSize: options.shardSize, seed: options.seed, startStep: globalStep))
+            backend: setup.backend.name, shardSize: options.shardSize, samplesPerPass: options.samplesPerPass,
+            seed: options.seed, startStep: globalStep))
         engine.resetPhaseTimes()
 
         var reports: [EpochReport] = []

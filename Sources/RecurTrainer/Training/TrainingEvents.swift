@@ -15,6 +15,8 @@ public struct TrainingStart: Codable, Sendable {
     public var pin: String
     public var backend: String
     public var shardSize: Int
+    /// Samples each worker runs through forward and BPTT at once.
+    public var samplesPerPass: Int
     public var seed: UInt64
     /// Optimizer steps already taken (a resumed run starts past 0).
     public var startStep: Int

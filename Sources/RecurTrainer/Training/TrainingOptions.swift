@@ -15,6 +15,9 @@ public struct TrainingOptions: Sendable {
     public var steps: Int?
     /// Samples per gradient shard: the unit of parallel work and of summation.
     public var shardSize = 4
+    /// Samples each worker runs through forward and BPTT at once, in whole
+    /// shards: a speed setting only, so a resumed run may change it.
+    public var samplesPerPass = ShardPlan.defaultSamplesPerPass
     /// A kernel build to force ("avx512", "avx2", "portable"); nil picks the best.
     public var backend: String?
     public var dataDirectory: String?
@@ -49,6 +52,7 @@ public struct TrainingOptions: Sendable {
         try positive(hidden, "--hidden")
         try positive(layers, "--layers")
         try positive(shardSize, "--shard-size")
+        try positive(samplesPerPass, "--pass-samples")
         if let steps { try positive(steps, "--steps") }
         if let checkpointEvery { try positive(checkpointEvery, "--checkpoint-every") }
         if let evaluationLimit { try positive(evaluationLimit, "--eval-limit") }
@@ -97,6 +101,7 @@ public struct TrainingOptions: Sendable {
     /// Refuses, before anything is allocated, a model and batch that need
     /// more memory than the machine has.
     public func requireMemory(workers: Int) throws(RecurError) {
-        try MemoryBudget.require(shape: shape, batchSize: batchSize, shardSize: shardSize, workers: workers)
+        try MemoryBudget.require(
+            shape: shape, batchSize: batchSize, shardSize: shardSize, workers: workers, samplesPerPass: samplesPerPass)
     }
 }
