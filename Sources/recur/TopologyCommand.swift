@@ -12,7 +12,7 @@ struct TopologyCommand: ParsableCommand {
               recur topology --threads 16
             """)
 
-    @Option(help: ArgumentHelp("Show the placement for this many workers (default: auto).", valueName: "N|auto"))
+    @Option(help: ArgumentHelp("Show the placement for this many workers.", valueName: "N|auto"))
     var threads: String = "auto"
 
     func validate() throws {

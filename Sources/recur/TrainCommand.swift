@@ -34,7 +34,9 @@ struct TrainCommand: ParsableCommand {
     var shardSize: Int?
     @Option(
         name: .customLong("pass-samples"),
-        help: "Samples each worker runs through forward and BPTT at once, in whole shards (default 16; speed only, the result is the same).")
+        help: ArgumentHelp(
+            "Samples each worker runs through forward and BPTT at once, in whole shards (default 16; speed only, the result is the same).",
+            valueName: "N"))
     var passSamples: Int?
     @Option(help: "Stop after N optimizer steps, counted from the start of training.") var steps: Int?
     @Option(help: ArgumentHelp("Write the trained model here (safetensors, PyTorch names).", valueName: "file"))
