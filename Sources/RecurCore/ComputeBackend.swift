@@ -29,7 +29,8 @@ public struct ShardPass: @unchecked Sendable {
     /// Scale of each sample's loss gradient: `1 / batch size` for a mean loss
     /// over the whole batch that this shard is part of.
     public var gradientScale: Float
-    /// At least ``ShardPass/workspaceCount(shape:samples:)`` floats.
+    /// At least ``ShardPass/workspaceCount(shape:samples:keepsOutputs:)``
+    /// floats, with `keepsOutputs` true only when ``kept`` is set.
     public var workspace: UnsafeMutablePointer<Float>
     /// One buffer of `layout.count` floats per shard, for that shard's
     /// gradient: every parameter's gradient is overwritten (not accumulated),
@@ -81,11 +82,13 @@ public struct ShardPass: @unchecked Sendable {
 
     /// Floats of workspace a pass over `samples` needs: every layer's outputs
     /// over all time steps (kept for BPTT), two gradient sequences used in
-    /// turn, and the logits' gradient.
-    public static func workspaceCount(shape: ModelShape, samples: Int) -> Int {
+    /// turn, and the logits' gradient; with `keepsOutputs` (the pass has
+    /// ``kept`` buffers), neither the last layer's outputs nor the logits'
+    /// gradient, which go there instead.
+    public static func workspaceCount(shape: ModelShape, samples: Int, keepsOutputs: Bool = false) -> Int {
         let sequence = ParameterLayout.roundUp(samples * shape.flatFeatures)
-        return (shape.layers + 2) * sequence + ParameterLayout.roundUp(samples * shape.classes)
-            + ParameterLayout.alignment
+        let logitGradient = keepsOutputs ? 0 : ParameterLayout.roundUp(samples * shape.classes)
+        return (shape.layers - (keepsOutputs ? 1 : 0) + 2) * sequence + logitGradient + ParameterLayout.alignment
     }
 }
 

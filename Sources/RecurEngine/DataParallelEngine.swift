@@ -58,7 +58,8 @@ public final class DataParallelEngine: @unchecked Sendable {
     private let shardGradientPointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
     private let shardLosses: UnsafeMutablePointer<Float>
     private let shardCorrect: UnsafeMutablePointer<Int>
-    /// The batch's last-layer outputs and logit gradients, kept by the
+    /// The batch's last-layer outputs and logit gradients, where every pass
+    /// puts them (workspaces have no room for them), kept by the
     /// shards for the linear layer's weight gradient.
     private let keptTop: FloatBuffer
     private let keptLogitGradient: FloatBuffer
@@ -134,7 +135,7 @@ public final class DataParallelEngine: @unchecked Sendable {
     private func allocateWorkerMemory() throws(PinnedMemoryError) {
         let plan = ShardPlan(batch: maxBatch, shardSize: shardSize)
         let workers = pool.count
-        let workspaceFloats = ShardPass.workspaceCount(shape: shape, samples: maxPassSamples)
+        let workspaceFloats = ShardPass.workspaceCount(shape: shape, samples: maxPassSamples, keepsOutputs: true)
         let failures = WorkerSlots<PinnedMemoryError?>(count: workers, initial: nil)
         pool.run { [self] worker in
             do throws(PinnedMemoryError) {
@@ -329,7 +330,7 @@ public final class DataParallelEngine: @unchecked Sendable {
             gradients: withGradients ? UnsafePointer(shardGradientPointers + shards.lowerBound) : nil,
             losses: shardLosses + shards.lowerBound,
             logits: shardLogits + samples.lowerBound * shape.classes,
-            kept: withGradients ? kept.rows(samples, shape: shape) : nil)
+            kept: kept.rows(samples, shape: shape))
     }
 
     /// Samples of shard `shard` of the pass whose largest logit is the

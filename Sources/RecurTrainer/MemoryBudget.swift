@@ -23,7 +23,7 @@ public enum MemoryBudget {
         let passSamples = DataParallelEngine.maxPassSamples(
             shardSize: shardSize, maxBatch: batchSize, samplesPerPass: samplesPerPass)
         let passInputs = Double(passSamples * shape.sampleInputCount)
-        let workspace = Double(ShardPass.workspaceCount(shape: shape, samples: passSamples))
+        let workspace = Double(ShardPass.workspaceCount(shape: shape, samples: passSamples, keepsOutputs: true))
         let kept = Double(batchSize * (shape.flatFeatures + shape.classes))
         return 4 * (parameters * (5 + shards) + Double(workers) * (passInputs + workspace) + kept)
     }

@@ -80,8 +80,11 @@ import Testing
                 layout: layout, packedLayout: model.packedLayout, parameters: model.parameters.pointer,
                 packed: packed.pointer, layer: layer, units: 0..<shape.hidden)
         }
-        let workspace = FloatBuffer(count: ShardPass.workspaceCount(shape: shape, samples: batch))
+        // The workspace is followed by sentinels that the pass must not touch.
         let sentinel: Float = -12345
+        let workspaceCount = ShardPass.workspaceCount(shape: shape, samples: batch, keepsOutputs: keepsOutputs)
+        let workspace = FloatBuffer(count: workspaceCount + 64)
+        (workspace.pointer + workspaceCount).update(repeating: sentinel, count: 64)
         let gradients = shards.map { _ in FloatBuffer(count: layout.count) }
         for buffer in gradients { buffer.buffer.update(repeating: sentinel) }
         let gradientPointers = gradients.map(\.pointer)
@@ -111,6 +114,7 @@ import Testing
             }
         }
 
+        #expect(workspace[workspaceCount..<(workspaceCount + 64)].allSatisfy { $0 == sentinel }, "workspace overrun")
         #expect(losses == separate.map(\.loss))
         #expect(total == separate.map(\.loss).reduce(0, +))
         #expect(logits.map(\.bitPattern) == separate.flatMap(\.logits).map(\.bitPattern))

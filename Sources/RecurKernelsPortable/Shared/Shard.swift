@@ -1,10 +1,11 @@
 import RecurCore
 
-/// Where a shard's workspace keeps what: every layer's outputs over all time
+/// Where a pass's workspace keeps what: every layer's outputs over all time
 /// steps, then two gradient sequences, then the logits' gradient
-/// (``ShardPass/workspaceCount(shape:samples:)``). The last layer's outputs
-/// and the logits' gradient go to the pass's ``ShardPass/kept`` buffers
-/// instead when it has them.
+/// (``ShardPass/workspaceCount(shape:samples:keepsOutputs:)``). The last
+/// layer's outputs and the logits' gradient go to the pass's
+/// ``ShardPass/kept`` buffers instead when it has them, and the workspace
+/// has no room for them.
 ///
 /// Sequences are sample-major, `[samples][time][hidden]`, as the inputs are,
 /// so the per-sample flatten for the linear layer is contiguous and every
@@ -13,6 +14,8 @@ private struct WorkspaceLayout {
     let base: UnsafeMutablePointer<Float>
     let sequenceFloats: Int
     let layers: Int
+    /// Layers whose outputs are in the workspace: all, or all but the last.
+    let storedLayers: Int
     let kept: KeptOutputs?
 
     init(_ pass: ShardPass) {
@@ -20,6 +23,7 @@ private struct WorkspaceLayout {
         sequenceFloats = ParameterLayout.roundUp(pass.samples * pass.shape.flatFeatures)
         layers = pass.shape.layers
         kept = pass.kept
+        storedLayers = kept == nil ? layers : layers - 1
     }
 
     func output(_ layer: Int) -> UnsafeMutablePointer<Float> {
@@ -27,9 +31,9 @@ private struct WorkspaceLayout {
         return base + layer * sequenceFloats
     }
     var gradientSequences: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) {
-        (base + layers * sequenceFloats, base + (layers + 1) * sequenceFloats)
+        (base + storedLayers * sequenceFloats, base + (storedLayers + 1) * sequenceFloats)
     }
-    var logitGradient: UnsafeMutablePointer<Float> { kept?.logitGradient ?? base + (layers + 2) * sequenceFloats }
+    var logitGradient: UnsafeMutablePointer<Float> { kept?.logitGradient ?? base + (storedLayers + 2) * sequenceFloats }
 }
 
 /// The linear layer's weight gradient for inputs `columns`: `∂W = ∂logitsᵀ·H`
