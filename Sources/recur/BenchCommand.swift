@@ -32,8 +32,10 @@ struct SweepOptions: ParsableArguments {
     var shardSizes: IntegerList = IntegerList(argument: "4")!
     @Option(
         name: .customLong("pass-samples"),
-        help: ArgumentHelp("Samples each worker runs through forward and BPTT at once, in whole shards (speed only; results are the same).", valueName: "N"))
-    var passSamples: Int = ShardPlan.defaultSamplesPerPass
+        help: ArgumentHelp(
+            "The most samples each worker runs through forward and BPTT at once, in whole shards; a list measures each (speed only, results are the same).",
+            valueName: "list"))
+    var passSizes: IntegerList = IntegerList(argument: "\(ShardPlan.defaultSamplesPerPass)")!
     @Option(help: "Units per RNN layer.") var hidden: Int = 256
     @Option(help: "Stacked RNN layers.") var layers: Int = 2
     @Option(help: ArgumentHelp("Kernel build: avx512, avx2 or portable (default: the best).", valueName: "name"))
@@ -65,7 +67,7 @@ struct SweepOptions: ParsableArguments {
         options.repeats = repeats ?? defaultRepeats
         options.pin = pinMode
         options.shardSizes = shardSizes.values
-        options.samplesPerPass = passSamples
+        options.passSizes = passSizes.values
         options.hidden = hidden
         options.layers = layers
         options.backend = backend
@@ -116,11 +118,13 @@ struct TuneCommand: ParsableCommand {
             Runs a short sweep and recommends the fewest threads within 3% of the fastest; \
             says so when more threads are slower than fewer. With several --shard-size values \
             it recommends for each and then picks the fastest (results differ slightly between \
-            shard sizes, never between thread counts).
+            shard sizes, never between thread counts). With several --pass-samples values the \
+            fastest at each thread count stands for it, and the command line carries it.
 
             Examples:
               recur tune --batch-size 64
               recur tune --batch-size 64 --shard-size 2,4
+              recur tune --batch-size 256 --pass-samples 4,16
             """)
 
     @OptionGroup var sweep: SweepOptions

@@ -102,4 +102,24 @@ struct JSONOutputTests {
         #expect(tune.standardOutput.contains("Shards of 2:") && tune.standardOutput.contains("Shards of 4:"), "\(tune)")
         #expect(tune.outputLines.last?.hasPrefix("Use: recur train --threads ") == true, "\(tune)")
     }
+
+    @Test("bench measures every pass size given, and tune's command carries the fastest")
+    func benchPassSizes() async throws {
+        let work = try TemporaryDirectory(prefix: "recur-cli-bench-passes")
+        let json = work.file("bench.json")
+        let common = [
+            "--threads", "1", "--steps", "2", "--repeats", "1", "--warmup", "0", "--hidden", "8", "--layers", "1",
+            "--batch-size", "8", "--shard-size", "2", "--pin", "none",
+        ]
+        let result = try await RecurExecutable.run(["bench"] + common + ["--pass-samples", "2,8", "--json", json], timeout: .seconds(300))
+        expectSuccess(result)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        let configurations = (report?["results"] as? [[String: Any]] ?? []).compactMap { $0["configuration"] as? [String: Any] }
+        #expect(Set(configurations.compactMap { $0["samplesPerPass"] as? Int }) == [2, 8], "\(configurations)")
+        #expect(result.standardOutput.contains(" pass "), "\(result)")
+        let tune = try await RecurExecutable.run(["tune"] + common + ["--pass-samples", "2,8"], timeout: .seconds(300))
+        expectSuccess(tune)
+        let command = try #require(tune.outputLines.last)
+        #expect(command.hasSuffix("--pass-samples 2") || command.hasSuffix("--pass-samples 8"), "\(tune)")
+    }
 }

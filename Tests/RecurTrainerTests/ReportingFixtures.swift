@@ -15,7 +15,9 @@ enum ReportingFixtures {
 
     /// One measurement whose repeats are `median` scaled by 1.02, 0.97 and 1,
     /// with a step time split across the phases in fixed shares.
-    static func measurement(threads: Int, batchSize: Int, median: Double, pin: Bool = true, shardSize: Int = 16) -> BenchMeasurement {
+    static func measurement(
+        threads: Int, batchSize: Int, median: Double, pin: Bool = true, shardSize: Int = 16, samplesPerPass: Int = 16
+    ) -> BenchMeasurement {
         let step = Double(batchSize) / median
         let wait = threads == 1 ? 0 : 0.04 * step * Double(threads).squareRoot() / 4
         let phases = PhaseBreakdown(
@@ -25,7 +27,8 @@ enum ReportingFixtures {
             forward: 0.33 * step, backward: 0.6 * step, allReduce: phases.allReduce * 1.2,
             optimizer: 0.06 * step, barrierWait: wait * 2)
         return BenchMeasurement(
-            configuration: BenchConfiguration(threads: threads, batchSize: batchSize, pin: pin, shardSize: shardSize),
+            configuration: BenchConfiguration(
+                threads: threads, batchSize: batchSize, pin: pin, shardSize: shardSize, samplesPerPass: samplesPerPass),
             samplesPerSecond: [median * 1.02, median * 0.97, median], phases: phases, phasesMax: phasesMax)
     }
 

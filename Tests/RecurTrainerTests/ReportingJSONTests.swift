@@ -61,6 +61,21 @@ import Testing
         }
     }
 
+    /// Reports from before pass sizes existed ran one shard per pass.
+    @Test func reportsWithoutPassSizesReadAsOneShardPerPass() throws {
+        let json = try ReportingFixtures.report().json().replacingOccurrences(of: "\"samplesPerPass\" : 16,", with: "")
+        #expect(!json.contains("samplesPerPass"))
+        let report = try BenchReport(json: json)
+        #expect(report.results.allSatisfy { $0.configuration.samplesPerPass == $0.configuration.shardSize })
+        let zero = try ReportingFixtures.report().json().replacingOccurrences(of: "\"samplesPerPass\" : 16", with: "\"samplesPerPass\" : 0")
+        #expect {
+            try BenchReport(json: zero)
+        } throws: { error in
+            guard case let .invalidMeasurement(_, field, _, _) = error as? BenchReportError else { return false }
+            return field == "samplesPerPass"
+        }
+    }
+
     @Test func outOfRangeValuesInJSONThrow() throws {
         let json = try ReportingFixtures.report().json().replacingOccurrences(of: "\"threads\" : 16", with: "\"threads\" : -16")
         #expect {

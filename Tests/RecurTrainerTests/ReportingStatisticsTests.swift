@@ -124,9 +124,9 @@ import Testing
     }
 
     @Test func errorMessagesNameTheProblem() {
-        let configuration = BenchConfiguration(threads: 4, batchSize: 64, pin: true, shardSize: 16)
+        let configuration = BenchConfiguration(threads: 4, batchSize: 64, pin: true, shardSize: 16, samplesPerPass: 32)
         let error = BenchReportError.invalidMeasurement(configuration: configuration, field: "samplesPerSecond", value: "nan", expected: "finite numbers above 0")
-        #expect(error.description == "bench report: samplesPerSecond of (4 threads, batch 64, pinned, shard 16) is nan, expected finite numbers above 0")
+        #expect(error.description == "bench report: samplesPerSecond of (4 threads, batch 64, pinned, shard 16, passes of 32) is nan, expected finite numbers above 0")
     }
 
     @Test func decimalFormatRoundsAndPads() {

@@ -24,6 +24,23 @@ import Testing
         #expect(row.contains("253.5"))
     }
 
+    @Test func passSizesGetAColumnOnlyWhenTheyVary() throws {
+        let constant = try ReportingFixtures.report().table()
+        #expect(constant.contains("Passes of up to 16 samples."))
+        let measurements = [4, 16].map {
+            ReportingFixtures.measurement(threads: 1, batchSize: 64, median: 1000, samplesPerPass: $0)
+        }
+        let varying = try BenchReport(
+            machine: ReportingFixtures.machine(), settings: ReportingFixtures.settings, measurements: measurements
+        ).table()
+        let lines = varying.split(separator: "\n").map(String.init)
+        let header = try #require(lines.first { $0.hasPrefix("threads") })
+        #expect(header.contains("pass"))
+        #expect(!varying.contains("Passes of up to"))
+        #expect(lines.contains { $0.hasPrefix("      1     64     4 ") })
+        #expect(lines.contains { $0.hasPrefix("      1     64    16 ") })
+    }
+
     @Test func tableStartsWithMachineAndSettings() throws {
         let table = try ReportingFixtures.report().table()
         #expect(table.hasPrefix("recur bench: AMD EPYC 9654 96-Core Processor on bench-host, 2025-11-25T13:18:00Z\n"))

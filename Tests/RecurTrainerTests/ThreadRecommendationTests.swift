@@ -56,6 +56,23 @@ import Testing
         #expect(recommendation.commandLine == "recur train --threads 2 --batch-size 256 --shard-size 2")
     }
 
+    @Test func theFastestPassSizeStandsForItsThreadCountAndIsInTheCommand() throws {
+        let measurements = [(1, 4, 1000.0), (1, 16, 1100), (2, 4, 2000), (2, 16, 1900)].map {
+            ReportingFixtures.measurement(threads: $0.0, batchSize: 256, median: $0.2, shardSize: 4, samplesPerPass: $0.1)
+        }
+        let results = try BenchReport(
+            machine: ReportingFixtures.machine(), settings: ReportingFixtures.settings, measurements: measurements
+        ).results
+        let recommendation = try ThreadRecommendation(results: results)
+        #expect(recommendation.threads == 2 && recommendation.samplesPerSecond == 2000)
+        #expect(recommendation.samplesPerPass == 4)
+        #expect(recommendation.commandLine == "recur train --threads 2 --batch-size 256 --pass-samples 4")
+        // The default pass size is left out of the command.
+        let single = try ThreadRecommendation(results: results.filter { $0.configuration.threads == 1 })
+        #expect(single.samplesPerPass == 16)
+        #expect(single.commandLine == "recur train --threads 1 --batch-size 256")
+    }
+
     @Test func unusableInputsThrow() throws {
         #expect(throws: ThreadRecommendationError.noResults) { try ThreadRecommendation(results: []) }
         let mixed = try ReportingFixtures.report().results

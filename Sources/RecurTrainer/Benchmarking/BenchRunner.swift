@@ -25,9 +25,10 @@ public struct BenchOptions: Sendable {
     /// Shard sizes to measure: each changes the result slightly (the order of
     /// the gradient sums) and how evenly work spreads over threads.
     public var shardSizes = [4]
-    /// Samples each worker runs through the data path at once, in whole
-    /// shards: a speed setting that leaves the results unchanged.
-    public var samplesPerPass = ShardPlan.defaultSamplesPerPass
+    /// Pass sizes to measure: the most samples each worker runs through
+    /// forward and BPTT at once, in whole shards. Only the speed depends on
+    /// them.
+    public var passSizes = [ShardPlan.defaultSamplesPerPass]
     public var hidden = 256
     public var layers = 2
     public var backend: String?
@@ -64,14 +65,16 @@ public struct BenchOptions: Sendable {
         if shardSizes.isEmpty || shardSizes.contains(where: { $0 < 1 }) {
             throw .usage("--shard-size needs sizes of at least 1 (got \(shardSizes))")
         }
-        if samplesPerPass < 1 { throw .usage("--pass-samples must be at least 1 (got \(samplesPerPass))") }
+        if passSizes.isEmpty || passSizes.contains(where: { $0 < 1 }) {
+            throw .usage("--pass-samples needs sizes of at least 1 (got \(passSizes))")
+        }
         if hidden < 1 || layers < 1 { throw .usage("--hidden and --layers must be at least 1") }
         if hidden > 65_536 || layers > 64 { throw .usage("--hidden must be at most 65536 and --layers at most 64") }
         for batch in batchSizes {
             for shardSize in shardSizes {
                 try MemoryBudget.require(
                     shape: ModelShape(hidden: hidden, layers: layers), batchSize: batch, shardSize: shardSize,
-                    workers: threads.max() ?? 1, samplesPerPass: samplesPerPass)
+                    workers: threads.max() ?? 1, samplesPerPass: passSizes.max() ?? 1)
             }
         }
     }
@@ -106,21 +109,24 @@ public enum BenchRunner {
         var measurements: [BenchMeasurement] = []
         for batch in options.batchSizes {
             for shardSize in options.shardSizes {
-                for threads in options.threads {
-                    let measurement = try measure(
-                        options, shape: shape, source: source, threads: threads, batch: batch, shardSize: shardSize,
-                        progress: progress)
-                    measurements.append(measurement)
-                    let median = BenchStatistics.median(measurement.samplesPerSecond) ?? 0
-                    progress("threads \(threads), batch \(batch), shards of \(shardSize): \(Int(median.rounded())) samples/s")
+                for passSize in options.passSizes {
+                    for threads in options.threads {
+                        let configuration = BenchConfiguration(
+                            threads: threads, batchSize: batch, pin: options.pin == .core, shardSize: shardSize,
+                            samplesPerPass: passSize)
+                        let measurement = try measure(
+                            options, configuration, shape: shape, source: source, progress: progress)
+                        measurements.append(measurement)
+                        let median = BenchStatistics.median(measurement.samplesPerSecond) ?? 0
+                        progress("\(configuration): \(Int(median.rounded())) samples/s")
+                    }
                 }
             }
         }
         let machine = MachineInfo(topology: topology, backend: backend.name)
         let settings = BenchSettings(
             steps: options.steps, warmup: options.warmup, repeats: options.repeats,
-            modelDescription: shape.description, flopsPerSample: shape.flopsPerSample, fmaPeakGFLOPSPerCore: peak,
-            samplesPerPass: options.samplesPerPass)
+            modelDescription: shape.description, flopsPerSample: shape.flopsPerSample, fmaPeakGFLOPSPerCore: peak)
         do {
             return try BenchReport(machine: machine, settings: settings, measurements: measurements)
         } catch {
@@ -144,10 +150,11 @@ public enum BenchRunner {
     }
 
     private static func measure(
-        _ options: BenchOptions, shape: ModelShape, source: Dataset, threads: Int, batch: Int, shardSize: Int,
+        _ options: BenchOptions, _ configuration: BenchConfiguration, shape: ModelShape, source: Dataset,
         progress: (String) -> Void
     ) throws(RecurError) -> BenchMeasurement {
-        let setup = try ComputeSetup(threads: .fixed(threads), pin: options.pin, backend: options.backend)
+        let batch = configuration.batchSize
+        let setup = try ComputeSetup(threads: .fixed(configuration.threads), pin: options.pin, backend: options.backend)
         for warning in setup.warnings { progress(warning) }
         let parameters = Parameters(shape: shape, seed: options.seed)
         let engine: DataParallelEngine
@@ -155,7 +162,8 @@ public enum BenchRunner {
             engine = try DataParallelEngine(
                 pool: setup.pool, parameters: parameters,
                 optimizer: AdamState(layout: parameters.layout, learningRate: 1e-3),
-                backend: setup.backend, shardSize: shardSize, maxBatch: batch, samplesPerPass: options.samplesPerPass)
+                backend: setup.backend, shardSize: configuration.shardSize, maxBatch: batch,
+                samplesPerPass: configuration.samplesPerPass)
         } catch {
             throw .system("cannot allocate worker memory: \(error)")
         }
@@ -179,7 +187,7 @@ public enum BenchRunner {
         }
         let workers = engine.workerPhaseTimes
         return BenchMeasurement(
-            configuration: BenchConfiguration(threads: threads, batchSize: batch, pin: options.pin == .core, shardSize: shardSize),
+            configuration: configuration,
             samplesPerSecond: rates, phases: PhaseBreakdown(workers, reduce: .mean), phasesMax: PhaseBreakdown(workers, reduce: .max),
             fmaPeakGFLOPS: measurePeakGFLOPS(setup))
     }

@@ -36,6 +36,7 @@ public struct BenchMeasurement: Hashable, Sendable, Codable {
         if configuration.threads < 1 { return invalid("threads", configuration.threads, "at least 1") }
         if configuration.batchSize < 1 { return invalid("batchSize", configuration.batchSize, "at least 1") }
         if configuration.shardSize < 1 { return invalid("shardSize", configuration.shardSize, "at least 1") }
+        if configuration.samplesPerPass < 1 { return invalid("samplesPerPass", configuration.samplesPerPass, "at least 1") }
         if samplesPerSecond.isEmpty { return invalid("samplesPerSecond", "[]", "at least one repeat") }
         if let peak = fmaPeakGFLOPS, !(peak.isFinite && peak > 0) {
             return invalid("fmaPeakGFLOPS", peak, "a finite number above 0")

@@ -4,12 +4,11 @@
 struct BenchPlot {
     /// Results that differ only in their thread count, sorted by threads.
     struct Series {
-        var batchSize: Int
-        var pin: Bool
-        var shardSize: Int
+        /// The configuration its results share, with threads set to 0.
+        var configuration: BenchConfiguration
         var results: [BenchResult]
-        /// E.g. "batch 64", or "batch 64, pinned, shard 16" when pinning and
-        /// shard size vary across the report.
+        /// E.g. "batch 64", or "batch 64, pinned, shard 16, passes of 16"
+        /// when pinning, shard and pass size vary across the report.
         var label: String
         var colour: String
     }
@@ -48,29 +47,31 @@ struct BenchPlot {
     init(report: BenchReport, phaseBatchSize: Int?) throws(BenchReportError) {
         let pinVaries = Set(report.results.map(\.configuration.pin)).count > 1
         let shardVaries = Set(report.results.map(\.configuration.shardSize)).count > 1
+        let passVaries = Set(report.results.map(\.configuration.samplesPerPass)).count > 1
+        func seriesKey(_ result: BenchResult) -> BenchConfiguration {
+            var key = result.configuration
+            key.threads = 0
+            return key
+        }
         var series: [Series] = []
         let keyed = report.results.sorted {
-            let a = $0.configuration, b = $1.configuration
-            return (a.batchSize, a.pin ? 1 : 0, a.shardSize, a.threads) < (b.batchSize, b.pin ? 1 : 0, b.shardSize, b.threads)
+            let a = seriesKey($0), b = seriesKey($1)
+            return a == b ? $0.configuration.threads < $1.configuration.threads : BenchConfiguration.areInReportOrder(a, b)
         }
         for result in keyed {
-            let configuration = result.configuration
-            if let last = series.last, last.batchSize == configuration.batchSize, last.pin == configuration.pin,
-                last.shardSize == configuration.shardSize
-            {
+            let key = seriesKey(result)
+            if let last = series.last, last.configuration == key {
                 series[series.count - 1].results.append(result)
                 continue
             }
-            var label = "batch \(configuration.batchSize)"
-            if pinVaries { label += configuration.pin ? ", pinned" : ", unpinned" }
-            if shardVaries { label += ", shard \(configuration.shardSize)" }
+            var label = "batch \(key.batchSize)"
+            if pinVaries { label += key.pin ? ", pinned" : ", unpinned" }
+            if shardVaries { label += ", shard \(key.shardSize)" }
+            if passVaries { label += ", passes of \(key.samplesPerPass)" }
             let colour = Self.seriesColours[series.count % Self.seriesColours.count]
-            series.append(
-                Series(
-                    batchSize: configuration.batchSize, pin: configuration.pin, shardSize: configuration.shardSize,
-                    results: [result], label: label, colour: colour))
+            series.append(Series(configuration: key, results: [result], label: label, colour: colour))
         }
-        guard let shown = series.first(where: { phaseBatchSize == nil || $0.batchSize == phaseBatchSize }) else {
+        guard let shown = series.first(where: { phaseBatchSize == nil || $0.configuration.batchSize == phaseBatchSize }) else {
             throw .unknownBatchSize(phaseBatchSize ?? 0, available: report.batchSizes)
         }
         self.report = report

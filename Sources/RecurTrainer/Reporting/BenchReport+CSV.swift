@@ -1,7 +1,8 @@
 extension BenchReport {
     /// The CSV columns, in order:
     ///
-    /// - `threads`, `batch_size`, `pin` (`true`/`false`), `shard_size`: the configuration;
+    /// - `threads`, `batch_size`, `pin` (`true`/`false`), `shard_size`,
+    ///   `pass_samples`: the configuration;
     /// - `repeats`: how many throughput figures were measured;
     /// - `samples_per_s_repeats`: those figures, separated by `;`;
     /// - `samples_per_s_median`, `samples_per_s_min`, `samples_per_s_max`;
@@ -16,7 +17,7 @@ extension BenchReport {
     ///   workers (`<phase>_mean_s`) and the maximum over workers (`<phase>_max_s`).
     public static let csvColumns: [String] = {
         let figures = [
-            "threads", "batch_size", "pin", "shard_size", "repeats", "samples_per_s_repeats",
+            "threads", "batch_size", "pin", "shard_size", "pass_samples", "repeats", "samples_per_s_repeats",
             "samples_per_s_median", "samples_per_s_min", "samples_per_s_max",
             "speedup", "efficiency", "gflops", "fma_peak_gflops", "peak_share",
         ]
@@ -72,6 +73,7 @@ extension BenchReport {
         func optional(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
         var row: [String] = [
             "\(configuration.threads)", "\(configuration.batchSize)", "\(configuration.pin)", "\(configuration.shardSize)",
+            "\(configuration.samplesPerPass)",
             "\(result.samplesPerSecond.count)", result.samplesPerSecond.map { "\($0)" }.joined(separator: ";"),
             "\(result.medianSamplesPerSecond)", "\(result.minSamplesPerSecond)", "\(result.maxSamplesPerSecond)",
         ]

@@ -8,8 +8,7 @@ extension BenchReport {
             "machine: \(machine.topologySummary)",
             "build: recur \(machine.recurVersion), backend \(machine.backend), flags \(machine.buildFlags)",
             "model: \(settings.modelDescription), \(DecimalFormat.fixed(settings.flopsPerSample / 1e6, digits: 2)) MFLOP per sample",
-            "run: \(settings.steps) measured steps after \(settings.warmup) warm-up steps, \(settings.repeats) repeats"
-                + (settings.samplesPerPass.map { ", passes of up to \($0) samples" } ?? "") + "; "
+            "run: \(settings.steps) measured steps after \(settings.warmup) warm-up steps, \(settings.repeats) repeats; "
                 + (peak ?? "FMA peak not measured"),
         ]
     }

@@ -1,7 +1,7 @@
 extension BenchReport {
     /// The report as an aligned plain-text table for the terminal: a few
     /// summary lines, then one row per configuration with threads, batch size
-    /// (pinning and shard size too when they vary), median samples/s with the
+    /// (pinning, shard and pass size too when they vary), median samples/s with the
     /// min-max range over repeats, speedup, parallel efficiency, GFLOP/s, share
     /// of the FMA peak, and milliseconds per step in each phase (mean over
     /// workers, plus the slowest worker's barrier wait). Unknown figures show
@@ -9,9 +9,11 @@ extension BenchReport {
     public func table() -> String {
         let showsPin = Set(results.map(\.configuration.pin)).count > 1
         let showsShard = Set(results.map(\.configuration.shardSize)).count > 1
+        let showsPass = Set(results.map(\.configuration.samplesPerPass)).count > 1
         var columns: [TextTable.Column] = [.init(header: "threads", alignment: .right), .init(header: "batch", alignment: .right)]
         if showsPin { columns.append(.init(header: "pin", alignment: .left)) }
         if showsShard { columns.append(.init(header: "shard", alignment: .right)) }
+        if showsPass { columns.append(.init(header: "pass", alignment: .right)) }
         columns += ["samples/s (min-max)", "speedup", "eff.", "GFLOP/s", "peak"].map { .init(header: $0, alignment: .right) }
         columns += BenchPhase.allCases.map { .init(header: Self.tableHeader($0), alignment: .right) }
         columns += ["wait max ms", "total ms"].map { .init(header: $0, alignment: .right) }
@@ -22,6 +24,7 @@ extension BenchReport {
             var row = ["\(configuration.threads)", "\(configuration.batchSize)"]
             if showsPin { row.append(configuration.pin ? "yes" : "no") }
             if showsShard { row.append("\(configuration.shardSize)") }
+            if showsPass { row.append("\(configuration.samplesPerPass)") }
             let rate = { DecimalFormat.fixed($0, digits: 1) }
             row.append("\(rate(result.medianSamplesPerSecond)) (\(rate(result.minSamplesPerSecond))-\(rate(result.maxSamplesPerSecond)))")
             row.append(result.speedup.map { DecimalFormat.fixed($0, digits: 2) + "x" } ?? "-")
@@ -40,6 +43,11 @@ extension BenchReport {
         ]
         if !showsPin, let pin = results.first?.configuration.pin { notes.append("Workers \(pin ? "pinned" : "not pinned").") }
         if !showsShard, let shard = results.first?.configuration.shardSize { notes.append("Shard size \(shard) samples.") }
+        if !showsPass, let pass = results.first?.configuration.samplesPerPass {
+            notes.append("Passes of up to \(pass) samples.")
+        } else if showsPass {
+            notes.append("pass is the most samples a worker runs through forward and BPTT at once.")
+        }
         return summaryLines.map { $0 + "\n" }.joined() + "\n" + table.rendered() + "\n" + notes.map { $0 + "\n" }.joined()
     }
 

@@ -14,13 +14,10 @@ public struct BenchSettings: Hashable, Sendable, Codable {
     /// The measured fused-multiply-add peak of one core in GFLOP/s, or nil when
     /// it was not measured. A run on N threads is compared against N times this.
     public var fmaPeakGFLOPSPerCore: Double?
-    /// Samples a worker ran through the data path together (in whole
-    /// shards), or nil where not recorded (reports from before it existed).
-    public var samplesPerPass: Int?
 
     public init(
         steps: Int, warmup: Int, repeats: Int, modelDescription: String, flopsPerSample: Double,
-        fmaPeakGFLOPSPerCore: Double?, samplesPerPass: Int? = nil
+        fmaPeakGFLOPSPerCore: Double?
     ) {
         self.steps = steps
         self.warmup = warmup
@@ -28,7 +25,6 @@ public struct BenchSettings: Hashable, Sendable, Codable {
         self.modelDescription = modelDescription
         self.flopsPerSample = flopsPerSample
         self.fmaPeakGFLOPSPerCore = fmaPeakGFLOPSPerCore
-        self.samplesPerPass = samplesPerPass
     }
 
     /// The first problem with the settings, or nil when they are usable.
@@ -41,9 +37,6 @@ public struct BenchSettings: Hashable, Sendable, Codable {
         }
         if let peak = fmaPeakGFLOPSPerCore, !(peak.isFinite && peak > 0) {
             return .invalidSetting(name: "fmaPeakGFLOPSPerCore", value: "\(peak)", expected: "a finite number above 0")
-        }
-        if let samplesPerPass, samplesPerPass < 1 {
-            return .invalidSetting(name: "samplesPerPass", value: "\(samplesPerPass)", expected: "at least 1")
         }
         return nil
     }

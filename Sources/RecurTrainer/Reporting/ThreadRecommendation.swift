@@ -23,6 +23,8 @@ public struct ThreadRecommendation: Hashable, Sendable, CustomStringConvertible 
     public let shardSize: Int
     /// The recommended thread count.
     public let threads: Int
+    /// The pass size (`--pass-samples`) of the fastest result at ``threads``.
+    public let samplesPerPass: Int
     /// Median samples/s at the recommended thread count.
     public let samplesPerSecond: Double
     /// The thread count with the highest median throughput.
@@ -36,8 +38,10 @@ public struct ThreadRecommendation: Hashable, Sendable, CustomStringConvertible 
     public let slowdowns: [Slowdown]
 
     /// Recommends a thread count from `results`, which must all have the same
-    /// batch size and shard size. When several results have the same thread count (e.g. with
-    /// and without pinning), the fastest of them stands for that count.
+    /// batch size and shard size. When several results have the same thread
+    /// count (with and without pinning, or with other pass sizes), the
+    /// fastest of them stands for that count, and its pass size goes with the
+    /// recommendation.
     ///
     /// - Parameters:
     ///   - results: Benchmark results of one batch size, in any order.
@@ -56,8 +60,13 @@ public struct ThreadRecommendation: Hashable, Sendable, CustomStringConvertible 
         guard shardSizes.count == 1, let shardSize = shardSizes.first else { throw .mixedShardSizes(shardSizes.sorted()) }
 
         var best: [Int: Double] = [:]
+        var passOfBest: [Int: Int] = [:]
         for result in results {
-            best[result.configuration.threads] = max(best[result.configuration.threads] ?? 0, result.medianSamplesPerSecond)
+            let threads = result.configuration.threads
+            if result.medianSamplesPerSecond > best[threads] ?? -1 {
+                best[threads] = result.medianSamplesPerSecond
+                passOfBest[threads] = result.configuration.samplesPerPass
+            }
         }
         let counts = best.sorted { $0.key < $1.key }
         var fastest = counts[0]
@@ -77,6 +86,7 @@ public struct ThreadRecommendation: Hashable, Sendable, CustomStringConvertible 
         self.batchSize = batchSize
         self.shardSize = shardSize
         self.threads = chosen.key
+        self.samplesPerPass = passOfBest[chosen.key]!
         self.samplesPerSecond = chosen.value
         self.fastestThreads = fastest.key
         self.fastestSamplesPerSecond = fastest.value
@@ -85,11 +95,13 @@ public struct ThreadRecommendation: Hashable, Sendable, CustomStringConvertible 
     }
 
     /// The command that trains with the recommendation, e.g.
-    /// "recur train --threads 8 --batch-size 256" (with `--shard-size` when it
-    /// is not the default).
+    /// "recur train --threads 8 --batch-size 256" (with `--shard-size` and
+    /// `--pass-samples` when they are not the defaults).
     public var commandLine: String {
-        "recur train --threads \(threads) --batch-size \(batchSize)"
-            + (shardSize == TrainingOptions().shardSize ? "" : " --shard-size \(shardSize)")
+        let defaults = TrainingOptions()
+        return "recur train --threads \(threads) --batch-size \(batchSize)"
+            + (shardSize == defaults.shardSize ? "" : " --shard-size \(shardSize)")
+            + (samplesPerPass == defaults.samplesPerPass ? "" : " --pass-samples \(samplesPerPass)")
     }
 
     /// The recommendation, the fastest thread count when it differs, every
