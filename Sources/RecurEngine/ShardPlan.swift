@@ -21,11 +21,14 @@ public struct ShardPlan: Hashable, Sendable {
         (shard * shardSize)..<min((shard + 1) * shardSize, batch)
     }
 
-    /// Samples a worker's pass over consecutive shards aims at by default:
-    /// products with 16 rows read each weight once for 16 rows (a recurrent
-    /// step with 4 rows streams its 256 KB weight from L2 for 4 FMAs per
-    /// element), while the pass's working set still fits in L2.
-    public static let defaultSamplesPerPass = 16
+    /// Samples a worker's pass over consecutive shards takes at most, by
+    /// default: one shard of the default size. Wider passes read each weight
+    /// once for more rows (a recurrent step with 4 rows streams its 256 KB
+    /// weight from L2 for 4 FMAs per element), but on a Zen 4 core, whose L2
+    /// keeps up with 4 rows, passes of 16 measured 1-4% slower at batch 64
+    /// (a working set past its 1 MiB L2, and coarser work-stealing), so they
+    /// are for `recur tune --pass-samples` to pick where they pay.
+    public static let defaultSamplesPerPass = 4
 
     /// The most shards one pass takes: as many as fit in `samplesPerPass`,
     /// at least one.

@@ -35,7 +35,7 @@ struct TrainCommand: ParsableCommand {
     @Option(
         name: .customLong("pass-samples"),
         help: ArgumentHelp(
-            "Samples each worker runs through forward and BPTT at once, in whole shards (default 16; speed only, the result is the same).",
+            "The most samples each worker runs through forward and BPTT at once, in whole shards (default \(TrainingOptions().samplesPerPass); speed only, the result is the same).",
             valueName: "N"))
     var passSamples: Int?
     @Option(help: "Stop after N optimizer steps, counted from the start of training.") var steps: Int?

@@ -112,11 +112,12 @@ func shardPlan() {
     #expect((0..<4).map { plan.shards(ofWorker: $0, workers: 4) } == [0..<0, 0..<1, 1..<2, 2..<3])
 }
 
-@Test("Passes join shards up to 16 samples without giving any worker more than an even deal")
+@Test("Passes join shards up to their size without giving any worker more than an even deal")
 func shardsPerPass() {
     func size(batch: Int, shardSize: Int, workers: Int) -> Int {
-        ShardPlan(batch: batch, shardSize: shardSize).shardsPerPass(workers: workers)
+        ShardPlan(batch: batch, shardSize: shardSize).shardsPerPass(workers: workers, samplesPerPass: 16)
     }
+    #expect(ShardPlan(batch: 64, shardSize: 4).shardsPerPass(workers: 1) == ShardPlan.defaultSamplesPerPass / 4)
     // The seed model's batch of 64 in shards of 4, by worker count.
     #expect([1, 2, 3, 4, 5, 8, 16, 32].map { size(batch: 64, shardSize: 4, workers: $0) } == [4, 4, 3, 4, 4, 2, 1, 1])
     #expect(size(batch: 256, shardSize: 4, workers: 16) == 4)
@@ -128,7 +129,7 @@ func shardsPerPass() {
     for shards in 1...40 {
         for workers in 1...17 {
             let plan = ShardPlan(batch: shards * 2, shardSize: 2)
-            let perPass = plan.shardsPerPass(workers: workers)
+            let perPass = plan.shardsPerPass(workers: workers, samplesPerPass: 16)
             let passes = (shards + perPass - 1) / perPass
             #expect(perPass >= 1 && perPass <= plan.maxShardsPerPass(samplesPerPass: 16))
             #expect((passes + workers - 1) / workers * perPass <= (shards + workers - 1) / workers)

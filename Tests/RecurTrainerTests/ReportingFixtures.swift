@@ -16,7 +16,7 @@ enum ReportingFixtures {
     /// One measurement whose repeats are `median` scaled by 1.02, 0.97 and 1,
     /// with a step time split across the phases in fixed shares.
     static func measurement(
-        threads: Int, batchSize: Int, median: Double, pin: Bool = true, shardSize: Int = 16, samplesPerPass: Int = 16
+        threads: Int, batchSize: Int, median: Double, pin: Bool = true, shardSize: Int = 16, samplesPerPass: Int = 4
     ) -> BenchMeasurement {
         let step = Double(batchSize) / median
         let wait = threads == 1 ? 0 : 0.04 * step * Double(threads).squareRoot() / 4

@@ -63,11 +63,11 @@ import Testing
 
     /// Reports from before pass sizes existed ran one shard per pass.
     @Test func reportsWithoutPassSizesReadAsOneShardPerPass() throws {
-        let json = try ReportingFixtures.report().json().replacingOccurrences(of: "\"samplesPerPass\" : 16,", with: "")
+        let json = try ReportingFixtures.report().json().replacingOccurrences(of: "\"samplesPerPass\" : 4,", with: "")
         #expect(!json.contains("samplesPerPass"))
         let report = try BenchReport(json: json)
         #expect(report.results.allSatisfy { $0.configuration.samplesPerPass == $0.configuration.shardSize })
-        let zero = try ReportingFixtures.report().json().replacingOccurrences(of: "\"samplesPerPass\" : 16", with: "\"samplesPerPass\" : 0")
+        let zero = try ReportingFixtures.report().json().replacingOccurrences(of: "\"samplesPerPass\" : 4", with: "\"samplesPerPass\" : 0")
         #expect {
             try BenchReport(json: zero)
         } throws: { error in

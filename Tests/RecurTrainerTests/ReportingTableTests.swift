@@ -26,7 +26,7 @@ import Testing
 
     @Test func passSizesGetAColumnOnlyWhenTheyVary() throws {
         let constant = try ReportingFixtures.report().table()
-        #expect(constant.contains("Passes of up to 16 samples."))
+        #expect(constant.contains("Passes of up to 4 samples."))
         let measurements = [4, 16].map {
             ReportingFixtures.measurement(threads: 1, batchSize: 64, median: 1000, samplesPerPass: $0)
         }
