@@ -41,6 +41,17 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("      1     64    16 ") })
     }
 
+    @Test func speedupComparesWithOneThreadAtTheSamePassSize() throws {
+        let measurements = [(1, 4, 1000.0), (1, 16, 1250), (2, 4, 1900), (2, 16, 2000)].map {
+            ReportingFixtures.measurement(threads: $0.0, batchSize: 64, median: $0.2, samplesPerPass: $0.1)
+        }
+        let results = try BenchReport(
+            machine: ReportingFixtures.machine(), settings: ReportingFixtures.settings, measurements: measurements
+        ).results
+        let speedups = results.map { ($0.configuration.threads, $0.configuration.samplesPerPass, $0.speedup) }
+        #expect(speedups.map(\.2) == [1, 1, 1.9, 1.6], "\(speedups)")
+    }
+
     @Test func tableStartsWithMachineAndSettings() throws {
         let table = try ReportingFixtures.report().table()
         #expect(table.hasPrefix("recur bench: AMD EPYC 9654 96-Core Processor on bench-host, 2025-11-25T13:18:00Z\n"))

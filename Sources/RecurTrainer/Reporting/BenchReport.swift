@@ -16,8 +16,8 @@ public struct BenchReport: Hashable, Sendable {
     /// Analyses `measurements`.
     ///
     /// Speedup and efficiency compare each result with the one-thread result of
-    /// the same batch size: the one with the same pinning and shard size when
-    /// there is one, otherwise the first in report order. Without a one-thread
+    /// the same batch size: the one with the same pinning, shard size and pass
+    /// size when there is one, otherwise the first in report order. Without a one-thread
     /// result at that batch size they are nil.
     ///
     /// - Throws: ``BenchReportError`` when a setting or a measured figure is
@@ -43,9 +43,9 @@ public struct BenchReport: Hashable, Sendable {
         self.results = ordered.map { measurement in
             let configuration = measurement.configuration
             let sameBatch = singleThreaded.filter { $0.configuration.batchSize == configuration.batchSize }
-            let baseline =
-                sameBatch.first { $0.configuration.pin == configuration.pin && $0.configuration.shardSize == configuration.shardSize }
-                ?? sameBatch.first
+            var oneThread = configuration
+            oneThread.threads = 1
+            let baseline = sameBatch.first { $0.configuration == oneThread } ?? sameBatch.first
             return BenchResult(
                 measurement: measurement,
                 baseline: baseline.flatMap { BenchStatistics.median($0.samplesPerSecond) },
