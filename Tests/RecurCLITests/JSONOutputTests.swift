@@ -83,18 +83,26 @@ struct JSONOutputTests {
         #expect(String(decoding: svg, as: UTF8.self).contains("<svg"))
     }
 
-    @Test("bench measures every shard size given, and tune recommends among them")
-    func benchShardSizes() async throws {
-        let work = try TemporaryDirectory(prefix: "recur-cli-bench-shards")
+    /// Runs a tiny `recur bench` with `arguments` and returns its output and
+    /// the configurations of its JSON report.
+    private func benchConfigurations(_ arguments: [String]) async throws -> (CommandResult, [[String: Any]]) {
+        let work = try TemporaryDirectory(prefix: "recur-cli-bench")
         let json = work.file("bench.json")
-        let common = [
-            "--threads", "1,2", "--steps", "2", "--repeats", "1", "--warmup", "0", "--hidden", "8", "--layers", "1",
-            "--batch-size", "8", "--pin", "none",
-        ]
-        let result = try await RecurExecutable.run(["bench"] + common + ["--shard-size", "2,4", "--json", json], timeout: .seconds(300))
+        let result = try await RecurExecutable.run(["bench"] + arguments + ["--json", json], timeout: .seconds(300))
         expectSuccess(result)
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
-        let configurations = (report?["results"] as? [[String: Any]] ?? []).compactMap { $0["configuration"] as? [String: Any] }
+        return (result, (report?["results"] as? [[String: Any]] ?? []).compactMap { $0["configuration"] as? [String: Any] })
+    }
+
+    /// Options for a tiny sweep: one layer of 8 units, batch 8, short runs.
+    private let tinySweep = [
+        "--steps", "2", "--repeats", "1", "--warmup", "0", "--hidden", "8", "--layers", "1", "--batch-size", "8", "--pin", "none",
+    ]
+
+    @Test("bench measures every shard size given, and tune recommends among them")
+    func benchShardSizes() async throws {
+        let common = ["--threads", "1,2"] + tinySweep
+        let (_, configurations) = try await benchConfigurations(common + ["--shard-size", "2,4"])
         let pairs = Set(configurations.compactMap { c in (c["threads"] as? Int).flatMap { t in (c["shardSize"] as? Int).map { [t, $0] } } })
         #expect(pairs == [[1, 2], [2, 2], [1, 4], [2, 4]], "\(configurations)")
         let tune = try await RecurExecutable.run(["tune"] + common + ["--shard-size", "2,4"], timeout: .seconds(300))
@@ -105,16 +113,8 @@ struct JSONOutputTests {
 
     @Test("bench measures every pass size given, and tune's command carries the fastest")
     func benchPassSizes() async throws {
-        let work = try TemporaryDirectory(prefix: "recur-cli-bench-passes")
-        let json = work.file("bench.json")
-        let common = [
-            "--threads", "1", "--steps", "2", "--repeats", "1", "--warmup", "0", "--hidden", "8", "--layers", "1",
-            "--batch-size", "8", "--shard-size", "2", "--pin", "none",
-        ]
-        let result = try await RecurExecutable.run(["bench"] + common + ["--pass-samples", "2,8", "--json", json], timeout: .seconds(300))
-        expectSuccess(result)
-        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
-        let configurations = (report?["results"] as? [[String: Any]] ?? []).compactMap { $0["configuration"] as? [String: Any] }
+        let common = ["--threads", "1", "--shard-size", "2"] + tinySweep
+        let (result, configurations) = try await benchConfigurations(common + ["--pass-samples", "2,8"])
         #expect(Set(configurations.compactMap { $0["samplesPerPass"] as? Int }) == [2, 8], "\(configurations)")
         #expect(result.standardOutput.contains(" pass "), "\(result)")
         let tune = try await RecurExecutable.run(["tune"] + common + ["--pass-samples", "2,8"], timeout: .seconds(300))
