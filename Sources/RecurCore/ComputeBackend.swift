@@ -23,8 +23,8 @@ public struct ShardPass: @unchecked Sendable {
     /// `samples` class indices in `0..<classes`.
     public var labels: UnsafePointer<Int32>
     public var samples: Int
-    /// Samples per gradient shard: the pass's samples are ``shardCount``
-    /// shards of this size, the last one possibly short.
+    /// Samples per gradient shard: the pass's samples are consecutive shards
+    /// of this size (``shards``), the last one possibly short.
     public var shardSize: Int
     /// Scale of each sample's loss gradient: `1 / batch size` for a mean loss
     /// over the whole batch that this shard is part of.
@@ -37,7 +37,7 @@ public struct ShardPass: @unchecked Sendable {
     /// padding is left untouched, and so is the linear layer's weight
     /// gradient when ``kept`` is set.
     public var gradients: UnsafePointer<UnsafeMutablePointer<Float>>?
-    /// ``shardCount`` floats, each shard's summed loss, written when not nil.
+    /// One float per shard, each shard's summed loss, written when not nil.
     public var losses: UnsafeMutablePointer<Float>?
     /// `samples` x `classes` floats of logits, written when not nil.
     public var logits: UnsafeMutablePointer<Float>?
@@ -73,12 +73,8 @@ public struct ShardPass: @unchecked Sendable {
         self.kept = kept
     }
 
-    public var shardCount: Int { (samples + shardSize - 1) / shardSize }
-
-    /// The batch positions, within the pass, of its shard `shard`.
-    public func samples(ofShard shard: Int) -> Range<Int> {
-        (shard * shardSize)..<min((shard + 1) * shardSize, samples)
-    }
+    /// The pass's samples cut into its gradient shards.
+    public var shards: ShardPlan { ShardPlan(batch: samples, shardSize: shardSize) }
 
     /// Floats of workspace a pass over `samples` needs: every layer's outputs
     /// over all time steps (kept for BPTT), two gradient sequences used in

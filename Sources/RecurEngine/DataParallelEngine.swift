@@ -287,7 +287,7 @@ public final class DataParallelEngine: @unchecked Sendable {
                         let pass = gatherPass(shards, plan: plan, source: source, indices: batchIndices, worker: worker,
                                               gradientScale: 0, withGradients: false)
                         _ = backend.forward(pass)
-                        for shard in 0..<pass.shardCount {
+                        for shard in 0..<pass.shards.shardCount {
                             shardCorrect[shards.lowerBound + shard] = countCorrect(pass, shard: shard)
                         }
                     }
@@ -339,7 +339,7 @@ public final class DataParallelEngine: @unchecked Sendable {
         guard let logits = pass.logits else { return 0 }
         let classes = shape.classes
         var correct = 0
-        for i in pass.samples(ofShard: shard) {
+        for i in pass.shards.samples(of: shard) {
             let row = logits + i * classes
             var best = 0
             for c in 1..<classes where row[c] > row[best] { best = c }

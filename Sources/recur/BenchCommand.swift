@@ -35,7 +35,7 @@ struct SweepOptions: ParsableArguments {
         help: ArgumentHelp(
             "The most samples each worker runs through forward and BPTT at once, in whole shards; a list measures each (speed only, results are the same).",
             valueName: "list"))
-    var passSizes: IntegerList = IntegerList(argument: "\(ShardPlan.defaultSamplesPerPass)")!
+    var passSizes: IntegerList = IntegerList(argument: "\(TrainingOptions().samplesPerPass)")!
     @Option(help: "Units per RNN layer.") var hidden: Int = 256
     @Option(help: "Stacked RNN layers.") var layers: Int = 2
     @Option(help: ArgumentHelp("Kernel build: avx512, avx2 or portable (default: the best).", valueName: "name"))

@@ -104,8 +104,8 @@ func forwardShard(_ pass: ShardPass) -> Float {
     }
     // Each shard's loss is its own sum, whatever else the pass holds.
     var total: Float = 0
-    for shard in 0..<pass.shardCount {
-        let rows = pass.samples(ofShard: shard)
+    for shard in 0..<pass.shards.shardCount {
+        let rows = pass.shards.samples(of: shard)
         let loss = softmaxCrossEntropy(
             logits: logits + rows.lowerBound * classes, labels: pass.labels + rows.lowerBound,
             samples: rows.count, classes: classes, gradientScale: pass.gradientScale,
@@ -139,8 +139,8 @@ func backwardShard(_ pass: ShardPass) {
 
     // Linear layer: ∂W = ∂logitsᵀ·H (unless the caller takes it over the
     // whole batch), ∂b = Σ ∂logits, ∂H = ∂logits·W.
-    for shard in 0..<pass.shardCount {
-        let rows = pass.samples(ofShard: shard)
+    for shard in 0..<pass.shards.shardCount {
+        let rows = pass.shards.samples(of: shard)
         let shardLogitGradient = logitGradient + rows.lowerBound * classes
         if pass.kept == nil {
             outputWeightProduct(
@@ -182,8 +182,8 @@ func backwardShard(_ pass: ShardPass) {
 
         // Weight gradients of each shard, each one product over its samples
         // and time steps: ∂W_hh = Σ_t ∂z[t]ᵀ h[t-1] (t ≥ 1), ∂W_ih = Σ_t ∂z[t]ᵀ x[t].
-        for shard in 0..<pass.shardCount {
-            let rows = pass.samples(ofShard: shard)
+        for shard in 0..<pass.shards.shardCount {
+            let rows = pass.shards.samples(of: shard)
             let gradients = shardGradients[shard]
             let dz = UnsafePointer(current + rows.lowerBound * sequenceStride)
             MatrixProduct(

@@ -1,4 +1,4 @@
-import RecurEngine
+import RecurCore
 
 /// One point of a benchmark sweep: how many workers train on how large a batch.
 public struct BenchConfiguration: Hashable, Sendable, Codable, CustomStringConvertible {
