@@ -143,42 +143,27 @@ final class HwlocTopology: @unchecked Sendable {
         return nil
     }
 
-    /// The process binding the first time this process read it, as a list
-    /// of PU OS indices. Worker pools bind their calling thread to one PU, and
-    /// Linux reports the process binding from its threads' bindings, so a
-    /// later read would see only that PU and a second pool would crowd onto it.
-    private static let startupBinding = Mutex<[Int]?>(nil)
+    /// The process binding the first time this process read it. Worker pools
+    /// bind their calling thread to one PU, and Linux reports the process
+    /// binding from its threads' bindings, so a later read would see only that
+    /// PU and a second pool would crowd onto it.
+    private static let startupBinding = Mutex<Bitmap?>(nil)
 
     /// The allowed PUs intersected, on the running machine, with the process
     /// binding as it was before Recur bound any thread.
     private func usableBitmap() -> Bitmap? {
         guard let usable = Bitmap(), let allowed = hwloc_topology_get_allowed_cpuset(handle) else { return nil }
         _ = hwloc_bitmap_copy(usable.bitmap, allowed)
-        guard hwloc_topology_is_thissystem(handle) != 0, let pus = processBindingAtStartup(), let binding = Bitmap() else {
-            return usable
-        }
-        hwloc_bitmap_zero(binding.bitmap)
-        for pu in pus { _ = hwloc_bitmap_set(binding.bitmap, UInt32(pu)) }
-        _ = hwloc_bitmap_and(usable.bitmap, usable.bitmap, binding.bitmap)
-        return usable
-    }
-
-    /// ``startupBinding``, read now if this is the first time.
-    private func processBindingAtStartup() -> [Int]? {
+        guard hwloc_topology_is_thissystem(handle) != 0 else { return usable }
         Self.startupBinding.withLock { saved in
-            if let saved { return saved }
-            guard let binding = Bitmap(),
+            if saved == nil, let binding = Bitmap(),
                 hwloc_get_cpubind(handle, binding.bitmap, Int32(HWLOC_CPUBIND_PROCESS.rawValue)) == 0
-            else { return nil }
-            var pus: [Int] = []
-            var index = hwloc_bitmap_first(binding.bitmap)
-            while index >= 0 {
-                pus.append(Int(index))
-                index = hwloc_bitmap_next(binding.bitmap, index)
+            {
+                saved = binding
             }
-            saved = pus
-            return pus
+            if let saved { _ = hwloc_bitmap_and(usable.bitmap, usable.bitmap, saved.bitmap) }
         }
+        return usable
     }
 
     /// Number of NUMA nodes of this topology.
