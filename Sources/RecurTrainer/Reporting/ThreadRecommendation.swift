@@ -59,16 +59,12 @@ public struct ThreadRecommendation: Hashable, Sendable, CustomStringConvertible 
         let shardSizes = Set(results.map(\.configuration.shardSize))
         guard shardSizes.count == 1, let shardSize = shardSizes.first else { throw .mixedShardSizes(shardSizes.sorted()) }
 
-        var best: [Int: Double] = [:]
-        var passOfBest: [Int: Int] = [:]
-        for result in results {
-            let threads = result.configuration.threads
-            if result.medianSamplesPerSecond > best[threads] ?? -1 {
-                best[threads] = result.medianSamplesPerSecond
-                passOfBest[threads] = result.configuration.samplesPerPass
-            }
+        // The fastest result at each thread count stands for it.
+        var fastestAt: [Int: BenchResult] = [:]
+        for result in results where result.medianSamplesPerSecond > fastestAt[result.configuration.threads]?.medianSamplesPerSecond ?? -1 {
+            fastestAt[result.configuration.threads] = result
         }
-        let counts = best.sorted { $0.key < $1.key }
+        let counts = fastestAt.mapValues(\.medianSamplesPerSecond).sorted { $0.key < $1.key }
         var fastest = counts[0]
         for count in counts where count.value > fastest.value { fastest = count }
         let chosen = counts.first { $0.value >= fastest.value * (1 - tolerance) } ?? fastest
@@ -86,7 +82,7 @@ public struct ThreadRecommendation: Hashable, Sendable, CustomStringConvertible 
         self.batchSize = batchSize
         self.shardSize = shardSize
         self.threads = chosen.key
-        self.samplesPerPass = passOfBest[chosen.key]!
+        self.samplesPerPass = fastestAt[chosen.key]!.configuration.samplesPerPass
         self.samplesPerSecond = chosen.value
         self.fastestThreads = fastest.key
         self.fastestSamplesPerSecond = fastest.value
