@@ -44,16 +44,12 @@ struct SweepOptions: ParsableArguments {
     var data: String?
 
     func validate() throws {
-        if PinMode(rawValue: pin) == nil { throw ValidationError("--pin must be core or none (got '\(pin)')") }
-        do {
-            _ = try ComputeSetup.backend(named: backend)
-        } catch {
-            throw ValidationError(error.description)
-        }
+        _ = try parsePinMode(pin)
+        try validateBackend(backend)
     }
 
     func benchOptions(batchSizes: [Int], defaultSteps: Int, defaultRepeats: Int) throws -> BenchOptions {
-        let pinMode = PinMode(rawValue: pin) ?? .core
+        let pinMode = try parsePinMode(pin)
         let usable: Int
         do {
             usable = try Topology.current().usableCores.count

@@ -23,22 +23,29 @@ struct WorkerOptions: ParsableArguments {
     }
 
     var pinMode: PinMode {
-        get throws {
-            guard let mode = PinMode(rawValue: pin) else {
-                throw ValidationError("--pin must be core or none (got '\(pin)')")
-            }
-            return mode
-        }
+        get throws { try parsePinMode(pin) }
     }
 
     func validate() throws {
         _ = try threadCount
         _ = try pinMode
-        do {
-            _ = try ComputeSetup.backend(named: backend)
-        } catch {
-            throw ValidationError(error.description)
-        }
+        try validateBackend(backend)
+    }
+}
+
+/// `--pin`'s value, or a usage error naming it.
+func parsePinMode(_ text: String) throws -> PinMode {
+    guard let mode = PinMode(rawValue: text) else { throw ValidationError("--pin must be core or none (got '\(text)')") }
+    return mode
+}
+
+/// A usage error, naming the builds this CPU runs, when it cannot run the
+/// `--backend` build `name`.
+func validateBackend(_ name: String?) throws {
+    do {
+        _ = try ComputeSetup.backend(named: name)
+    } catch {
+        throw ValidationError(error.description)
     }
 }
 
