@@ -22,6 +22,9 @@ let package = Package(
     products: [
         .executable(name: "recur", targets: ["recur"]),
         .library(name: "RecurTrainer", targets: ["RecurTrainer"]),
+        .library(name: "RecurCheckpoint", targets: ["RecurCheckpoint"]),
+        .library(name: "RecurVerification", targets: ["RecurVerification"]),
+        .library(name: "RecurBench", targets: ["RecurBench"]),
         // For the benchmark package in Benchmarks/, which reaches the kernels
         // through their `Kernels` SPI.
         .library(name: "RecurCore", targets: ["RecurCore"]),
@@ -72,13 +75,36 @@ let package = Package(
                 "RecurCore", "RecurKernels", "RecurModel", "CHwloc", "CRecurCPU",
                 .product(name: "Atomics", package: "swift-atomics"),
             ]),
+        // What every command runs on: typed user-facing errors, the compute
+        // setup (topology, placement, pool, kernel build), memory and output checks.
+        .target(name: "RecurRuntime", dependencies: ["RecurCore", "RecurKernels", "RecurEngine", "RecurData"]),
+        // The checkpoint format (safetensors with PyTorch names and training state) and folders.
+        .target(
+            name: "RecurCheckpoint",
+            dependencies: ["RecurCore", "RecurModel", "RecurSafetensors", "RecurRuntime"]),
+        // The training loop and evaluation.
         .target(
             name: "RecurTrainer",
-            dependencies: ["RecurCore", "RecurModel", "RecurData", "RecurSafetensors", "RecurEngine", "RecurKernels"]),
+            dependencies: [
+                "RecurCore", "RecurModel", "RecurData", "RecurEngine", "RecurKernels", "RecurRuntime",
+                "RecurCheckpoint",
+            ]),
+        // `recur verify`: a PyTorch reference file against the model and the engine.
+        .target(
+            name: "RecurVerification",
+            dependencies: [
+                "RecurCore", "RecurModel", "RecurSafetensors", "RecurEngine", "RecurRuntime", "RecurCheckpoint",
+            ]),
+        // `recur bench` and `recur tune`: the measurement harness and its reports.
+        .target(
+            name: "RecurBench",
+            dependencies: [
+                "RecurCore", "RecurModel", "RecurEngine", "RecurKernels", "RecurRuntime", "RecurData", "RecurTrainer",
+            ]),
         .executableTarget(
             name: "recur",
             dependencies: [
-                "RecurTrainer", "RecurEngine",
+                "RecurTrainer", "RecurEngine", "RecurRuntime", "RecurCheckpoint", "RecurVerification", "RecurBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -95,8 +121,23 @@ let package = Package(
         .testTarget(name: "RecurSafetensorsTests", dependencies: ["RecurCore", "RecurSafetensors", "RecurTestSupport"]),
         .testTarget(name: "RecurEngineTests", dependencies: ["RecurEngine", "RecurTestSupport"]),
         .testTarget(
+            name: "RecurCheckpointTests",
+            dependencies: [
+                "RecurCheckpoint", "RecurRuntime", "RecurCore", "RecurModel", "RecurSafetensors", "RecurTestSupport",
+            ]),
+        .testTarget(
             name: "RecurTrainerTests",
-            dependencies: ["RecurTrainer", "RecurCore", "RecurModel", "RecurKernels", "RecurSafetensors", "RecurTestSupport"]),
+            dependencies: [
+                "RecurTrainer", "RecurRuntime", "RecurCore", "RecurModel", "RecurKernels", "RecurSafetensors",
+                "RecurTestSupport",
+            ]),
+        .testTarget(
+            name: "RecurVerificationTests",
+            dependencies: [
+                "RecurVerification", "RecurRuntime", "RecurCheckpoint", "RecurCore", "RecurModel", "RecurKernels",
+                "RecurSafetensors", "RecurTestSupport",
+            ]),
+        .testTarget(name: "RecurBenchTests", dependencies: ["RecurBench", "RecurRuntime", "RecurCore", "RecurTestSupport"]),
         // Runs the built `recur` executable: options, exit codes, files on disk.
         .testTarget(name: "RecurCLITests", dependencies: ["recur", "RecurSafetensors", "RecurTestSupport"]),
     ]

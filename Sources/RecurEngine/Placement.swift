@@ -110,3 +110,46 @@ public struct Placement: Sendable, Hashable {
         return result
     }
 }
+
+extension Placement {
+    /// The report of `recur topology`: the machine (``Topology/describe()``)
+    /// followed by one aligned row per worker (PU, core, package, NUMA node,
+    /// L3 group) and, when oversubscribed, a line saying so.
+    public func describe() -> String {
+        var lines = [topology.describe(), ""]
+        let smt = Set(slots.map(\.pu)).count > Set(slots.map(\.core)).count
+        lines.append(
+            "Placement of \(threads) worker\(threads == 1 ? "" : "s")"
+                + (smt ? " (SMT siblings in use)" : " (one per core)") + ":")
+        var rows = [["worker", "PU", "core", "package", "NUMA", "L3"]]
+        for slot in slots {
+            rows.append([slot.worker, slot.pu, slot.core, slot.package, slot.numaNode, slot.l3Group].map(String.init))
+        }
+        lines += Topology.alignedTable(rows).map { "  " + $0 }
+        if oversubscribed {
+            lines.append("Oversubscribed: \(threads) workers share \(topology.usablePUs.count) usable PUs.")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Workers could not be placed.
+public enum PlacementError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The process may not run on any PU of the topology.
+    case noUsablePUs
+    /// The thread count is below 1.
+    case invalidThreadCount(Int)
+    /// The thread count exceeds ``Placement/maximumThreads``.
+    case tooManyThreads(requested: Int, maximum: Int)
+
+    public var description: String {
+        switch self {
+        case .noUsablePUs:
+            "placement: this process may not run on any processing unit of the topology"
+        case .invalidThreadCount(let count):
+            "placement: --threads must be at least 1 (got \(count))"
+        case .tooManyThreads(let requested, let maximum):
+            "placement: --threads \(requested) is more than the supported \(maximum)"
+        }
+    }
+}

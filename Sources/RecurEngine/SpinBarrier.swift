@@ -1,4 +1,11 @@
 import Atomics
+import CRecurCPU
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A reusable barrier for a fixed number of threads that wait by spinning,
 /// then yielding, then sleeping, never on a mutex.
@@ -43,5 +50,76 @@ public final class SpinBarrier: @unchecked Sendable {
         while state.value.load(ordering: .acquiring) >> 32 == generation {
             backoff.wait()
         }
+    }
+}
+
+/// The waiting strategy of a thread polling an atomic: spin (the cheapest
+/// wake-up when every thread has its own core), then `sched_yield` (hands the
+/// CPU to a runnable thread, if any), then `nanosleep` for growing intervals
+/// so long waits, and waits on an oversubscribed machine, leave the CPUs to
+/// the threads being waited for.
+///
+/// Create one per wait and call ``wait()`` each time the polled condition is
+/// still false.
+struct SpinBackoff {
+    /// How long each stage lasts.
+    struct Policy: Sendable {
+        /// Spinning time before the first `sched_yield`.
+        var spinNanoseconds: Int
+        /// Further time spent yielding before the first sleep.
+        var yieldNanoseconds: Int
+
+        /// For threads with a CPU each: spin 50 us, then yield up to 1 ms.
+        static let dedicatedCPUs = Policy(spinNanoseconds: 50_000, yieldNanoseconds: 1_000_000)
+        /// For more threads than CPUs: spin 1 us, then yield up to 200 us.
+        static let sharedCPUs = Policy(spinNanoseconds: 1_000, yieldNanoseconds: 200_000)
+
+        static func forThreads(sharingCPUs: Bool) -> Policy { sharingCPUs ? .sharedCPUs : .dedicatedCPUs }
+    }
+
+    /// Polls between clock reads while spinning.
+    private static let pollsPerClockRead = 64
+    private static let firstSleepNanoseconds = 2_000
+    private static let longestSleepNanoseconds = 200_000
+
+    private let policy: Policy
+    private var polls = 0
+    private var start = 0
+    private var yielding = false
+    private var sleepNanoseconds = 0
+
+    init(_ policy: Policy) {
+        self.policy = policy
+    }
+
+    /// Waits a little before the next poll, longer the longer the wait lasts.
+    @inline(__always)
+    mutating func wait() {
+        if sleepNanoseconds > 0 {
+            var interval = timespec(tv_sec: 0, tv_nsec: sleepNanoseconds)
+            nanosleep(&interval, nil)
+            sleepNanoseconds = min(sleepNanoseconds * 2, Self.longestSleepNanoseconds)
+            return
+        }
+        if !yielding {
+            recur_cpu_relax()
+            polls &+= 1
+            if polls == 1 {
+                start = Self.nanoseconds()
+            } else if polls % Self.pollsPerClockRead == 0 {
+                yielding = Self.nanoseconds() - start >= policy.spinNanoseconds
+            }
+            return
+        }
+        sched_yield()
+        if Self.nanoseconds() - start >= policy.spinNanoseconds + policy.yieldNanoseconds {
+            sleepNanoseconds = Self.firstSleepNanoseconds
+        }
+    }
+
+    private static func nanoseconds() -> Int {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return now.tv_sec &* 1_000_000_000 &+ now.tv_nsec
     }
 }

@@ -128,3 +128,148 @@ public struct Topology: Sendable, Hashable {
     /// The cores with at least one usable PU, in logical order.
     public var usableCores: [Core] { cores.filter { core in core.pus.contains(where: usablePUs.contains) } }
 }
+
+extension Topology {
+    /// One physical core and the hardware threads (PUs) it runs.
+    public struct Core: Sendable, Hashable {
+        /// Position in ``Topology/cores`` (hwloc's logical core index).
+        public var index: Int
+        /// OS indices of the core's PUs (the numbers `taskset` and
+        /// `/proc/cpuinfo` use), in hwloc's logical order.
+        public var pus: [Int]
+        /// Logical index of the package (socket) holding the core.
+        public var package: Int
+        /// Index into ``Topology/numaNodes`` of the NUMA node local to the core.
+        public var numaNode: Int
+        /// Index of the group of cores sharing the core's L3 cache; on machines
+        /// without an L3 cache every package is one group.
+        public var l3Group: Int
+
+        public init(index: Int = 0, pus: [Int], package: Int = 0, numaNode: Int = 0, l3Group: Int = 0) {
+            self.index = index
+            self.pus = pus
+            self.package = package
+            self.numaNode = numaNode
+            self.l3Group = l3Group
+        }
+    }
+
+    /// One NUMA node: a memory bank and the cores closest to it.
+    public struct NUMANode: Sendable, Hashable {
+        /// The operating system's node number (as in `numactl --hardware`).
+        public var osIndex: Int
+        /// Local memory in bytes, 0 when unknown.
+        public var memoryBytes: UInt64
+
+        public init(osIndex: Int, memoryBytes: UInt64) {
+            self.osIndex = osIndex
+            self.memoryBytes = memoryBytes
+        }
+    }
+}
+
+extension Topology {
+    /// A multi-line report of the machine: model, packages, NUMA nodes, L3
+    /// groups, caches, cores, PUs and the PUs this process may use, as
+    /// aligned `label  value` lines.
+    public func describe() -> String {
+        var lines: [(String, String)] = []
+        lines.append(("Machine", (cpuModel ?? "unknown CPU model") + " (\(source))"))
+        lines.append(("Packages", String(packageCount)))
+        let nodes = numaNodes.enumerated().map { index, node in
+            node.memoryBytes > 0 ? "node \(index): \(Self.formatBytes(node.memoryBytes))" : "node \(index)"
+        }
+        lines.append(("NUMA nodes", "\(numaNodes.count) (\(nodes.joined(separator: ", ")))"))
+        lines.append(("L3 groups", String(l3GroupCount)))
+        lines.append(("L2 cache", l2CacheBytes.map { "\(Self.formatBytes($0)) each" } ?? "unknown"))
+        lines.append(("L3 cache", l3CacheBytes.map { "\(Self.formatBytes($0)) each" } ?? "unknown"))
+        lines.append(("Cores", String(cores.count)))
+        let perCore = Set(cores.map(\.pus.count)).sorted()
+        let perCoreText = perCore.count == 1 ? "\(perCore[0])" : "\(perCore.first ?? 0)-\(perCore.last ?? 0)"
+        lines.append(("PUs", "\(puCount) (\(perCoreText) per core)"))
+        let usableText = usablePUs.count == puCount ? "all" : Self.formatRanges(usablePUs.sorted())
+        lines.append(("Usable", "\(usablePUs.count) of \(puCount) PUs, \(usableCores.count) of \(cores.count) cores: \(usableText)"))
+        let width = lines.map(\.0.count).max() ?? 0
+        return lines.map { label, value in label + String(repeating: " ", count: width - label.count + 2) + value }
+            .joined(separator: "\n")
+    }
+
+    /// `[0, 1, 2, 5, 7, 8]` as `0-2,5,7-8`.
+    static func formatRanges(_ sorted: [Int]) -> String {
+        var parts: [String] = []
+        var index = 0
+        while index < sorted.count {
+            var end = index
+            while end + 1 < sorted.count, sorted[end + 1] == sorted[end] + 1 { end += 1 }
+            parts.append(end == index ? "\(sorted[index])" : "\(sorted[index])-\(sorted[end])")
+            index = end + 1
+        }
+        return parts.isEmpty ? "none" : parts.joined(separator: ",")
+    }
+
+    /// A byte count in the largest binary unit that keeps it at least 1,
+    /// with one decimal unless it is whole: `32 MiB`, `1.5 GiB`, `512 B`.
+    static func formatBytes(_ bytes: UInt64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
+        var unit = 0
+        var scale: UInt64 = 1
+        while unit + 1 < units.count, bytes / scale >= 1024 {
+            scale *= 1024
+            unit += 1
+        }
+        let whole = bytes / scale
+        let tenths = (bytes % scale) * 10 / scale
+        return tenths == 0 && bytes % scale == 0 ? "\(whole) \(units[unit])" : "\(whole).\(tenths) \(units[unit])"
+    }
+
+    /// Rows of cells as lines with right-aligned columns two spaces apart.
+    static func alignedTable(_ rows: [[String]]) -> [String] {
+        let columns = rows.map(\.count).max() ?? 0
+        let widths = (0..<columns).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { column, cell in String(repeating: " ", count: widths[column] - cell.count) + cell }
+                .joined(separator: "  ")
+        }
+    }
+}
+
+/// A topology could not be discovered, loaded or built.
+public enum TopologyError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// hwloc could not allocate a topology (`errno` given).
+    case hwlocInitializationFailed(errno: Int32)
+    /// hwloc rejected a synthetic description.
+    case invalidSyntheticDescription(String)
+    /// hwloc rejected an XML topology; `detail` says at which step.
+    case invalidXML(detail: String)
+    /// hwloc failed to load the topology of `source` (`errno` given).
+    case loadFailed(source: String, errno: Int32)
+    /// The topology of `source` has no cores (no PUs).
+    case noCores(source: String)
+    /// A core has no PUs.
+    case coreWithoutPUs(core: Int)
+    /// A core has a negative PU, package or L3 group, or a NUMA node out of range.
+    case invalidCoreLocation(core: Int)
+    /// A PU OS index belongs to more than one core.
+    case duplicatePU(Int)
+
+    public var description: String {
+        switch self {
+        case .hwlocInitializationFailed(let code):
+            "topology: hwloc_topology_init failed (errno \(code))"
+        case .invalidSyntheticDescription(let text):
+            "topology: hwloc rejected the synthetic description \"\(text)\" (expected e.g. \"pack:2 core:4 pu:2\")"
+        case .invalidXML(let detail):
+            "topology: hwloc rejected the XML topology: \(detail)"
+        case .loadFailed(let source, let code):
+            "topology: hwloc failed to load the topology of \(source) (errno \(code))"
+        case .noCores(let source):
+            "topology: the topology of \(source) has no processing units"
+        case .coreWithoutPUs(let core):
+            "topology: core \(core) has no processing units"
+        case .invalidCoreLocation(let core):
+            "topology: core \(core) has a negative PU, package or L3 group index, or an unknown NUMA node"
+        case .duplicatePU(let pu):
+            "topology: PU \(pu) is listed under more than one core"
+        }
+    }
+}

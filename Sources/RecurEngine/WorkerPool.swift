@@ -1,3 +1,5 @@
+import Atomics
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -181,4 +183,139 @@ public final class WorkerPool: @unchecked Sendable {
         pinnedCaller = pthread_self()
         return nil
     }
+}
+
+/// A worker pool could not start.
+public enum WorkerPoolError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Pinning needs this machine's topology, and hwloc could not load it.
+    case topology(TopologyError)
+    /// Worker `worker` could not be bound to PU `pu` (`errno` given).
+    case bindingFailed(worker: Int, pu: Int, errno: Int32)
+    /// `pthread_create` failed for worker `worker` (its error code given).
+    case threadCreationFailed(worker: Int, code: Int32)
+
+    public var description: String {
+        switch self {
+        case .topology(let error):
+            "worker pool: --pin core needs this machine's topology: \(error)"
+        case .bindingFailed(let worker, let pu, let code):
+            "worker pool: --pin core could not bind worker \(worker) to PU \(pu) (errno \(code)); is the PU outside this process's cpuset?"
+        case .threadCreationFailed(let worker, let code):
+            "worker pool: could not start the thread of worker \(worker) (pthread_create error \(code))"
+        }
+    }
+}
+
+/// The state a ``WorkerPool`` shares with its threads. The threads hold this
+/// object, not the pool, so dropping the pool shuts the threads down.
+///
+/// Protocol: the dispatching thread writes ``job`` (or ``stopping``), then
+/// increments ``generation`` with release ordering; each worker polls
+/// ``generation`` with acquire ordering, reads the job, runs it and
+/// increments ``finished``. The dispatcher writes the job fields again only
+/// after every worker has reported, so they need no atomics.
+final class WorkerPoolShared: @unchecked Sendable {
+    typealias Job = @Sendable (Int) -> Void
+
+    let placement: Placement
+    /// How idle workers and the dispatcher wait.
+    let waitPolicy: SpinBackoff.Policy
+    /// This machine's topology, present when the pool pins its threads.
+    let hwloc: HwlocTopology?
+    /// Bumped once per dispatched job and once to stop.
+    let generation = PaddedAtomic(0)
+    /// Workers (other than worker 0) done with the current job.
+    let finished = PaddedAtomic(0)
+    /// Workers (other than worker 0) that have started and tried to bind.
+    let started = PaddedAtomic(0)
+    /// Address of the current job (a `Job` value), valid while it runs.
+    var job: UnsafeRawPointer?
+    /// Set before the final generation bump: workers exit instead of running a job.
+    var stopping = false
+    /// Per worker: the `errno` of a failed binding, or 0. Each worker writes
+    /// its own entry before incrementing ``started``.
+    let bindingErrors: UnsafeMutableBufferPointer<Int32>
+
+    init(placement: Placement, hwloc: HwlocTopology?) {
+        self.placement = placement
+        self.waitPolicy = .forThreads(sharingCPUs: placement.oversubscribed)
+        self.hwloc = hwloc
+        bindingErrors = .allocate(capacity: placement.threads)
+        bindingErrors.initialize(repeating: 0)
+    }
+
+    deinit { bindingErrors.deallocate() }
+
+    /// The body of worker thread `worker` (never 0): bind, report, then run
+    /// dispatched jobs until told to stop.
+    func workerLoop(worker: Int) {
+        if let hwloc {
+            bindingErrors[worker] = hwloc.bindCurrentThread(toPU: placement.slots[worker].pu) ?? 0
+        }
+        started.value.wrappingIncrement(ordering: .releasing)
+        var seen: UInt64 = 0
+        while true {
+            var backoff = SpinBackoff(waitPolicy)
+            var current = generation.value.load(ordering: .acquiring)
+            while current == seen {
+                backoff.wait()
+                current = generation.value.load(ordering: .acquiring)
+            }
+            seen = current
+            if stopping { return }
+            if let job { Self.invoke(job, worker: worker) }
+            finished.value.wrappingIncrement(ordering: .releasing)
+        }
+    }
+
+    /// Calls the job at `address`; out of line so the call's retain and
+    /// release of the closure are over before the worker reports it finished.
+    @inline(never)
+    static func invoke(_ address: UnsafeRawPointer, worker: Int) {
+        address.assumingMemoryBound(to: Job.self).pointee(worker)
+    }
+
+    /// Polls until `counter` reaches `target`, backing off.
+    func waitUntil(_ counter: PaddedAtomic, reaches target: Int) {
+        var backoff = SpinBackoff(waitPolicy)
+        while counter.value.load(ordering: .acquiring) != UInt64(target) {
+            backoff.wait()
+        }
+    }
+}
+
+/// What a new worker thread needs, passed through `pthread_create`'s context pointer.
+private final class WorkerThreadContext {
+    let shared: WorkerPoolShared
+    let worker: Int
+
+    init(shared: WorkerPoolShared, worker: Int) {
+        self.shared = shared
+        self.worker = worker
+    }
+}
+
+/// Starts a pthread running worker `worker`'s loop.
+///
+/// A free function on purpose: the C entry point below must not inherit an
+/// actor isolation (a closure written inside an `@main` type would be
+/// main-actor code and trap when the new thread runs it).
+///
+/// - Returns: The thread, or the `pthread_create` error code.
+func startWorkerThread(_ shared: WorkerPoolShared, worker: Int) -> Result<pthread_t, WorkerPoolError> {
+    let context = Unmanaged.passRetained(WorkerThreadContext(shared: shared, worker: worker))
+    var thread = pthread_t()
+    let status = pthread_create(
+        &thread, nil,
+        { raw in
+            guard let raw else { return nil }
+            let context = Unmanaged<WorkerThreadContext>.fromOpaque(raw).takeRetainedValue()
+            context.shared.workerLoop(worker: context.worker)
+            return nil
+        }, context.toOpaque())
+    guard status == 0 else {
+        context.release()
+        return .failure(.threadCreationFailed(worker: worker, code: status))
+    }
+    return .success(thread)
 }

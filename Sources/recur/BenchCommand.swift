@@ -1,3 +1,5 @@
+import RecurBench
+import RecurRuntime
 import ArgumentParser
 import RecurEngine
 import RecurTrainer

@@ -1,3 +1,5 @@
+import RecurBench
+import RecurRuntime
 import ArgumentParser
 import RecurTrainer
 

@@ -1,3 +1,4 @@
+import RecurRuntime
 import ArgumentParser
 import RecurEngine
 import RecurTrainer

@@ -1,3 +1,4 @@
+import RecurCheckpoint
 import ArgumentParser
 import RecurTrainer
 

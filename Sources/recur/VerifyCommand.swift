@@ -1,3 +1,5 @@
+import RecurVerification
+import RecurRuntime
 import ArgumentParser
 import RecurTrainer
 

@@ -1,3 +1,5 @@
+import RecurCheckpoint
+import RecurRuntime
 import RecurCore
 import RecurModel
 import RecurTestSupport

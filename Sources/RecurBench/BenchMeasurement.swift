@@ -1,0 +1,55 @@
+import RecurEngine
+/// What the benchmark measured for one configuration, before analysis.
+///
+/// ``BenchReport`` turns measurements into ``BenchResult``s by adding the
+/// statistics and the figures that compare configurations.
+public struct BenchMeasurement: Hashable, Sendable, Codable {
+    /// The configuration measured.
+    public var configuration: BenchConfiguration
+    /// Training throughput of each repeat, in samples per second.
+    public var samplesPerSecond: [Double]
+    /// Seconds per step in each phase, the mean over workers (and repeats).
+    public var phases: PhaseBreakdown
+    /// Seconds per step in each phase, the maximum over workers.
+    public var phasesMax: PhaseBreakdown
+    /// The FMA peak of all `threads` workers running the probe at once, in
+    /// GFLOP/s, or nil when not measured. With every core busy, clocks are
+    /// often lower than with one, so this is the fair ceiling for the
+    /// configuration.
+    public var fmaPeakGFLOPS: Double?
+
+    public init(
+        configuration: BenchConfiguration, samplesPerSecond: [Double], phases: PhaseBreakdown, phasesMax: PhaseBreakdown,
+        fmaPeakGFLOPS: Double? = nil
+    ) {
+        self.configuration = configuration
+        self.samplesPerSecond = samplesPerSecond
+        self.phases = phases
+        self.phasesMax = phasesMax
+        self.fmaPeakGFLOPS = fmaPeakGFLOPS
+    }
+
+    /// The first problem with the measurement, or nil when it is usable.
+    var validationError: BenchReportError? {
+        func invalid(_ field: String, _ value: Any, _ expected: String) -> BenchReportError {
+            .invalidMeasurement(configuration: configuration, field: field, value: "\(value)", expected: expected)
+        }
+        if configuration.threads < 1 { return invalid("threads", configuration.threads, "at least 1") }
+        if configuration.batchSize < 1 { return invalid("batchSize", configuration.batchSize, "at least 1") }
+        if configuration.shardSize < 1 { return invalid("shardSize", configuration.shardSize, "at least 1") }
+        if configuration.samplesPerPass < 1 { return invalid("samplesPerPass", configuration.samplesPerPass, "at least 1") }
+        if samplesPerSecond.isEmpty { return invalid("samplesPerSecond", "[]", "at least one repeat") }
+        if let peak = fmaPeakGFLOPS, !(peak.isFinite && peak > 0) {
+            return invalid("fmaPeakGFLOPS", peak, "a finite number above 0")
+        }
+        for value in samplesPerSecond where !(value.isFinite && value > 0) {
+            return invalid("samplesPerSecond", value, "finite numbers above 0")
+        }
+        for (name, breakdown) in [("phases", phases), ("phasesMax", phasesMax)] {
+            for phase in StepPhase.allCases where !(breakdown[phase].isFinite && breakdown[phase] >= 0) {
+                return invalid("\(name).\(phase.rawValue)", breakdown[phase], "a finite number of seconds, 0 or more")
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,226 @@
+import RecurRuntime
+import RecurCore
+import RecurData
+import RecurEngine
+import RecurKernels
+import RecurModel
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What `recur bench` and `recur tune` measure: training throughput for each
+/// thread count and batch size, with the per-phase breakdown the engine
+/// records on every worker.
+public struct BenchOptions: Sendable {
+    public var threads: [Int]
+    public var batchSizes: [Int] = [64]
+    /// Timed training steps per repeat.
+    public var steps = 20
+    /// Untimed steps before the first repeat (page faults, caches, frequency).
+    public var warmup = 5
+    public var repeats = 3
+    public var pin: PinMode = .core
+    /// Shard sizes to measure: each changes the result slightly (the order of
+    /// the gradient sums) and how evenly work spreads over threads.
+    public var shardSizes = [4]
+    /// Pass sizes to measure: the most samples each worker runs through
+    /// forward and BPTT at once, in whole shards. Only the speed depends on
+    /// them.
+    public var passSizes = [ShardPlan.defaultSamplesPerPass]
+    public var hidden = 256
+    public var layers = 2
+    public var backend: String?
+    /// MNIST folder; synthetic data of MNIST's shape when nil.
+    public var dataDirectory: String?
+    public var seed: UInt64 = 0
+
+    public init(threads: [Int]) {
+        self.threads = threads
+    }
+
+    /// 1, 2, 4, ... up to `usable`, plus `usable` itself.
+    public static func defaultThreadCounts(usable: Int) -> [Int] {
+        var counts: [Int] = []
+        var n = 1
+        while n < usable {
+            counts.append(n)
+            n *= 2
+        }
+        counts.append(max(usable, 1))
+        return counts
+    }
+
+    public func validate() throws(RecurError) {
+        if threads.isEmpty || threads.contains(where: { $0 < 1 }) {
+            throw .usage("--threads needs thread counts of at least 1 (got \(threads))")
+        }
+        if batchSizes.isEmpty || batchSizes.contains(where: { $0 < 1 }) {
+            throw .usage("--batch-size needs batch sizes of at least 1 (got \(batchSizes))")
+        }
+        if steps < 1 { throw .usage("--steps must be at least 1 (got \(steps))") }
+        if warmup < 0 { throw .usage("--warmup must be at least 0 (got \(warmup))") }
+        if repeats < 1 { throw .usage("--repeats must be at least 1 (got \(repeats))") }
+        if shardSizes.isEmpty || shardSizes.contains(where: { $0 < 1 }) {
+            throw .usage("--shard-size needs sizes of at least 1 (got \(shardSizes))")
+        }
+        if passSizes.isEmpty || passSizes.contains(where: { $0 < 1 }) {
+            throw .usage("--pass-samples needs sizes of at least 1 (got \(passSizes))")
+        }
+        if hidden < 1 || layers < 1 { throw .usage("--hidden and --layers must be at least 1") }
+        if hidden > 65_536 || layers > 64 { throw .usage("--hidden must be at most 65536 and --layers at most 64") }
+        for batch in batchSizes {
+            for shardSize in shardSizes {
+                try MemoryBudget.require(
+                    shape: ModelShape(hidden: hidden, layers: layers), batchSize: batch, shardSize: shardSize,
+                    workers: threads.max() ?? 1, samplesPerPass: passSizes.max() ?? 1)
+            }
+        }
+    }
+}
+
+public enum BenchRunner {
+    /// Runs every configuration and returns the report. `progress` gets one
+    /// line per configuration as it finishes.
+    public static func run(_ options: BenchOptions, progress: (String) -> Void = { _ in }) throws(RecurError) -> BenchReport {
+        try options.validate()
+        let shape = ModelShape(hidden: options.hidden, layers: options.layers)
+        let source: Dataset
+        if let directory = options.dataDirectory {
+            do {
+                source = try MNIST.load(.train, directory: directory)
+            } catch {
+                throw .input(error.description)
+            }
+        } else {
+            source = Dataset.synthetic(count: 4096, seed: options.seed)
+        }
+        let topology: Topology
+        do {
+            topology = try Topology.current()
+        } catch {
+            throw .system("cannot read the machine's topology: \(error)")
+        }
+        // The one-core peak, on one worker placed and pinned as the sweep's are.
+        let single = try ComputeSetup(threads: .fixed(1), pin: options.pin, backend: options.backend)
+        let backend = single.backend
+        let peak = measurePeakGFLOPS(single)
+        var measurements: [BenchMeasurement] = []
+        for batch in options.batchSizes {
+            for shardSize in options.shardSizes {
+                for passSize in options.passSizes {
+                    for threads in options.threads {
+                        let configuration = BenchConfiguration(
+                            threads: threads, batchSize: batch, pin: options.pin == .core, shardSize: shardSize,
+                            samplesPerPass: passSize)
+                        let measurement = try measure(
+                            options, configuration, shape: shape, source: source, progress: progress)
+                        measurements.append(measurement)
+                        let median = BenchStatistics.median(measurement.samplesPerSecond) ?? 0
+                        progress("\(configuration): \(Int(median.rounded())) samples/s")
+                    }
+                }
+            }
+        }
+        let machine = MachineInfo(topology: topology, backend: backend.name)
+        let settings = BenchSettings(
+            steps: options.steps, warmup: options.warmup, repeats: options.repeats,
+            modelDescription: shape.description, flopsPerSample: shape.flopsPerSample, fmaPeakGFLOPSPerCore: peak)
+        do {
+            return try BenchReport(machine: machine, settings: settings, measurements: measurements)
+        } catch {
+            throw .system("benchmark results are unusable: \(error)")
+        }
+    }
+
+    /// Probe iterations that take about `seconds` on one core with this build
+    /// (debug builds are far slower than release ones).
+    static func probeIterations(_ backend: any ComputeBackend, seconds: Double) -> Int {
+        var iterations = 1_000
+        while true {
+            let start = monotonicNanoseconds()
+            _ = backend.fmaPeakProbe(iterations: iterations)
+            let elapsed = Double(monotonicNanoseconds() - start) / 1e9
+            if elapsed >= seconds / 8 || iterations >= 1 << 30 {
+                return max(1, Int(Double(iterations) * seconds / max(elapsed, 1e-9)))
+            }
+            iterations *= 2
+        }
+    }
+
+    private static func measure(
+        _ options: BenchOptions, _ configuration: BenchConfiguration, shape: ModelShape, source: Dataset,
+        progress: (String) -> Void
+    ) throws(RecurError) -> BenchMeasurement {
+        let batch = configuration.batchSize
+        let setup = try ComputeSetup(threads: .fixed(configuration.threads), pin: options.pin, backend: options.backend)
+        for warning in setup.warnings { progress(warning) }
+        let parameters = Parameters(shape: shape, seed: options.seed)
+        let engine: DataParallelEngine
+        do {
+            engine = try DataParallelEngine(
+                pool: setup.pool, parameters: parameters,
+                optimizer: AdamState(layout: parameters.layout, learningRate: 1e-3),
+                backend: setup.backend, shardSize: configuration.shardSize, maxBatch: batch,
+                samplesPerPass: configuration.samplesPerPass)
+        } catch {
+            throw .system("cannot allocate worker memory: \(error)")
+        }
+        var random = RecurRandom(seed: options.seed, stream: 99)
+        let order = (0..<((options.warmup + options.steps * options.repeats) * batch)).map { _ in
+            Int32(random.next() % UInt64(source.count))
+        }
+        var cursor = 0
+        func step() {
+            order[cursor..<(cursor + batch)].withUnsafeBufferPointer { _ = engine.step(source: source, indices: $0) }
+            cursor += batch
+        }
+        for _ in 0..<options.warmup { step() }
+        engine.resetPhaseTimes()
+        var rates: [Double] = []
+        for _ in 0..<options.repeats {
+            let start = monotonicNanoseconds()
+            for _ in 0..<options.steps { step() }
+            let seconds = Double(monotonicNanoseconds() - start) / 1e9
+            rates.append(Double(options.steps * batch) / seconds)
+        }
+        let workers = engine.workerPhaseTimes
+        return BenchMeasurement(
+            configuration: configuration,
+            samplesPerSecond: rates, phases: PhaseBreakdown(workers, reduce: .mean), phasesMax: PhaseBreakdown(workers, reduce: .max),
+            fmaPeakGFLOPS: measurePeakGFLOPS(setup))
+    }
+
+    /// The FMA throughput of all of `setup`'s workers running the probe at
+    /// once, GFLOP/s: the best of five runs of about 50 ms.
+    public static func measurePeakGFLOPS(_ setup: ComputeSetup) -> Double {
+        let backend = setup.backend
+        let iterations = probeIterations(backend, seconds: 0.05)
+        let flops = WorkerSlots<Double>(count: setup.pool.count, initial: 0)
+        var best = 0.0
+        for _ in 0..<5 {
+            let start = monotonicNanoseconds()
+            setup.pool.run { worker in flops[worker] = backend.fmaPeakProbe(iterations: iterations) }
+            let seconds = Double(monotonicNanoseconds() - start) / 1e9
+            best = max(best, flops.values.reduce(0, +) / seconds / 1e9)
+        }
+        return best
+    }
+}
+
+extension MachineInfo {
+    /// The running machine, as hwloc sees it, and this build.
+    init(topology: Topology, backend: String) {
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count - 1)
+        let hostname = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        self.init(
+            cpuModel: topology.cpuModel ?? "unknown CPU", packages: topology.packageCount,
+            numaNodes: topology.numaNodes.count, cores: topology.cores.count, pus: topology.puCount,
+            usablePUs: topology.usablePUs.count, l2Bytes: Int(topology.l2CacheBytes ?? 0),
+            l3Bytes: Int(topology.l3CacheBytes ?? 0), backend: backend, buildFlags: RecurBuild.kernelBuilds,
+            recurVersion: RecurBuild.version, hostname: hostname, date: RecurBuild.utcTimestamp())
+    }
+}

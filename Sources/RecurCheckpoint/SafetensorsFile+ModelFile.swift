@@ -1,0 +1,131 @@
+import RecurCore
+import RecurSafetensors
+
+/// Reading a model out of a safetensors file: the shape, checked tensors and
+/// typed metadata, shared by checkpoints and verification references.
+extension SafetensorsFile {
+    /// The model's shape: from the metadata keys `hidden`, `layers`,
+    /// `input_size`, `seq_len` and `classes` when any of them is present (or
+    /// `metadataRequired`), else inferred from the tensors (see
+    /// ``inferredModelShape()``). A shape read from the metadata must agree
+    /// with the inferred one when one can be inferred.
+    ///
+    /// Either way every parameter tensor of the shape is then checked to be
+    /// in the file, `F32`, with the right shape, before anything is
+    /// allocated for it: a hostile header cannot make the caller allocate
+    /// more than the file holds.
+    package func modelShape(metadataRequired: Bool) throws(ModelFileIssue) -> ModelShape {
+        let keys = ModelShape().metadataFields.map(\.key)
+        let shape =
+            metadataRequired || keys.contains(where: { metadata[$0] != nil })
+            ? try shapeFromMetadata() : try inferredModelShape()
+        try checkParameterTensors(of: shape)
+        return shape
+    }
+
+    /// Checks the tensors of every parameter of `shape`, in state-dict order,
+    /// with the names and shapes of ``ParameterLayout``. Stops at the first
+    /// problem, so a huge layer count costs no more than the file's tensors.
+    private func checkParameterTensors(of shape: ModelShape) throws(ModelFileIssue) {
+        for layer in 0..<shape.layers {
+            let hidden = shape.hidden
+            _ = try checkedTensor("rnn.weight_ih_l\(layer)", dtype: .F32, shape: [hidden, shape.layerInputSize(layer)])
+            _ = try checkedTensor("rnn.weight_hh_l\(layer)", dtype: .F32, shape: [hidden, hidden])
+            _ = try checkedTensor("rnn.bias_ih_l\(layer)", dtype: .F32, shape: [hidden])
+            _ = try checkedTensor("rnn.bias_hh_l\(layer)", dtype: .F32, shape: [hidden])
+        }
+        _ = try checkedTensor("fc.bias", dtype: .F32, shape: [shape.classes])
+        let (columns, overflow) = shape.sequenceLength.multipliedReportingOverflow(by: shape.hidden)
+        guard !overflow else {
+            throw .invalidMetadata(
+                key: "seq_len", value: "\(shape.sequenceLength)",
+                expected: "a length whose product with hidden fits 64 bits")
+        }
+        _ = try checkedTensor("fc.weight", dtype: .F32, shape: [shape.classes, columns])
+    }
+
+    private func shapeFromMetadata() throws(ModelFileIssue) -> ModelShape {
+        let fields = MetadataFields(metadata)
+        let shape = ModelShape(
+            inputSize: try fields.integer("input_size", atLeast: 1),
+            sequenceLength: try fields.integer("seq_len", atLeast: 1),
+            hidden: try fields.integer("hidden", atLeast: 1),
+            layers: try fields.integer("layers", atLeast: 1),
+            classes: try fields.integer("classes", atLeast: 2))
+        if let inferred = try? inferredModelShape() {
+            for (stated, found) in zip(shape.metadataFields, inferred.metadataFields) where stated.value != found.value
+            {
+                throw .metadataContradictsTensors(key: stated.key, metadata: stated.value, tensors: found.value)
+            }
+        }
+        return shape
+    }
+
+    /// The shape of the model whose PyTorch state dict this file holds:
+    /// hidden from `rnn.weight_hh_l0`, layers from how many of
+    /// `rnn.weight_ih_l0`, `rnn.weight_ih_l1`, ... exist, input size from
+    /// `rnn.weight_ih_l0`, classes from `fc.bias`, and the sequence length as
+    /// `fc.weight`'s columns over hidden.
+    func inferredModelShape() throws(ModelFileIssue) -> ModelShape {
+        func dimensions(_ name: String, rank: Int) throws(ModelFileIssue) -> [Int] {
+            guard let tensor = tensors[name] else { throw .cannotInferShape("no tensor '\(name)'") }
+            guard tensor.shape.count == rank, tensor.shape.allSatisfy({ $0 > 0 }) else {
+                throw .cannotInferShape(
+                    "tensor '\(name)' has shape \(tensor.shape), expected \(rank) positive dimensions")
+            }
+            return tensor.shape
+        }
+        let recurrent = try dimensions("rnn.weight_hh_l0", rank: 2)
+        let hidden = recurrent[0]
+        let input = try dimensions("rnn.weight_ih_l0", rank: 2)
+        let classes = try dimensions("fc.bias", rank: 1)[0]
+        let linear = try dimensions("fc.weight", rank: 2)
+        guard linear[1] % hidden == 0 else {
+            throw .cannotInferShape("fc.weight has \(linear[1]) columns, not a multiple of hidden \(hidden)")
+        }
+        var layers = 1
+        while tensors["rnn.weight_ih_l\(layers)"] != nil { layers += 1 }
+        let shape = ModelShape(
+            inputSize: input[1], sequenceLength: linear[1] / hidden, hidden: hidden, layers: layers, classes: classes)
+        if let problem = shape.validationError { throw .cannotInferShape(problem) }
+        return shape
+    }
+
+    /// The values of the `F32` tensor `name`, which must have `shape`.
+    package func checkedFloats(_ name: String, shape: [Int]) throws(ModelFileIssue) -> [Float] {
+        let tensor = try checkedTensor(name, dtype: .F32, shape: shape)
+        do throws(TensorError) {
+            return try tensor.floats()
+        } catch {
+            throw .wrongDType(tensor: name, dtype: tensor.dtype, expected: .F32)
+        }
+    }
+
+    /// The values of the `I64` tensor `name`, which must have `shape`.
+    package func checkedInt64s(_ name: String, shape: [Int]) throws(ModelFileIssue) -> [Int64] {
+        let tensor = try checkedTensor(name, dtype: .I64, shape: shape)
+        do throws(TensorError) {
+            return try tensor.int64s()
+        } catch {
+            throw .wrongDType(tensor: name, dtype: tensor.dtype, expected: .I64)
+        }
+    }
+
+    /// The tensor `name`, which must have `dtype` and `shape`.
+    func checkedTensor(_ name: String, dtype: DType, shape: [Int]) throws(ModelFileIssue) -> Tensor {
+        guard let tensor = tensors[name] else { throw .missingTensor(name) }
+        guard tensor.dtype == dtype else { throw .wrongDType(tensor: name, dtype: tensor.dtype, expected: dtype) }
+        guard tensor.shape == shape else { throw .wrongShape(tensor: name, shape: tensor.shape, expected: shape) }
+        return tensor
+    }
+
+    /// Copies the tensors `prefix + slot.name` of every slot of `layout` into
+    /// `buffer`, laid out by `layout` (padding untouched).
+    /// - Complexity: O(`layout.parameterCount`).
+    package func load(prefix: String, layout: ParameterLayout, into buffer: FloatBuffer) throws(ModelFileIssue) {
+        for slot in layout.slots {
+            let values = try checkedFloats(prefix + slot.name, shape: slot.shape)
+            for (index, value) in values.enumerated() { buffer.pointer[slot.offset + index] = value }
+        }
+    }
+}

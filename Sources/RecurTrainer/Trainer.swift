@@ -1,0 +1,251 @@
+import RecurCheckpoint
+import RecurRuntime
+import RecurCore
+import RecurData
+import RecurEngine
+import RecurModel
+
+/// A training run: data, model, engine, and the loop over epochs and steps.
+///
+/// Each epoch visits the training set in an order drawn from the seed and the
+/// epoch number alone, in batches of `batchSize` (the last one shorter), so
+/// a run resumed from a checkpoint sees exactly the batches the
+/// uninterrupted run would have.
+public final class Trainer {
+    public let options: TrainingOptions
+    public let train: Dataset
+    public let test: Dataset
+    public let engine: DataParallelEngine
+    public let setup: ComputeSetup
+    private let observer: any TrainingObserver
+    private let checkpoints: CheckpointDirectory?
+    /// Where the run starts: zero, or the state a resumed checkpoint recorded.
+    private let resumeState: TrainingState?
+    /// Polled after every step; returns the signal number that asks the run to stop.
+    private let interruption: () -> Int32?
+    private var lastCheckpoint: String?
+    private var lastCheckpointStep: Int?
+
+    /// Loads the data and the starting point, starts the workers.
+    public init(
+        options requested: TrainingOptions, observer: any TrainingObserver,
+        interruption: @escaping () -> Int32? = { nil }
+    ) throws(RecurError) {
+        try requested.validate()
+        var options = requested
+        var resumed: (path: String, checkpoint: LoadedCheckpoint, state: TrainingState)?
+        if let folder = options.resume {
+            guard let newest = try CheckpointDirectory(path: folder).newest() else {
+                throw .input("--resume \(folder): no checkpoint-*.safetensors files there to resume from")
+            }
+            let loaded: LoadedCheckpoint
+            do {
+                loaded = try Checkpoint.load(path: newest)
+            } catch {
+                throw .input(error.description)
+            }
+            guard let state = loaded.training, loaded.optimizer != nil else {
+                throw .input("\(newest): not a resumable checkpoint (no optimizer or training state)")
+            }
+            options = try options.resuming(from: state, shape: loaded.shape, path: newest)
+            resumed = (newest, loaded, state)
+        }
+        let workers: Int
+        switch options.threads {
+        case .fixed(let count): workers = count
+        case .auto: workers = 1
+        }
+        try options.requireMemory(workers: workers)
+        self.options = options
+        self.observer = observer
+        self.interruption = interruption
+        let directory: String
+        do {
+            directory = try MNIST.resolveDirectory(explicit: options.dataDirectory, environment: options.environment)
+        } catch {
+            throw .input(error.description)
+        }
+        do {
+            (train, test) = try MNIST.load(directory: directory)
+        } catch {
+            throw .input(error.description)
+        }
+
+        var parameters = Parameters(shape: options.shape, seed: options.seed)
+        var optimizer = AdamState(layout: parameters.layout, learningRate: options.learningRate)
+        if let path = options.load {
+            do {
+                let loaded = try Checkpoint.load(path: path)
+                try loaded.requireShape(options.shape)
+                parameters = loaded.parameters
+            } catch {
+                throw .input(error.description)
+            }
+        }
+        if let resumed, let savedOptimizer = resumed.checkpoint.optimizer {
+            parameters = resumed.checkpoint.parameters
+            optimizer = savedOptimizer
+        }
+        resumeState = resumed?.state
+        checkpoints = (options.checkpointDirectory ?? options.resume).map(CheckpointDirectory.init(path:))
+        setup = try ComputeSetup(threads: options.threads, pin: options.pin, backend: options.backend)
+        do {
+            engine = try DataParallelEngine(
+                pool: setup.pool, parameters: parameters, optimizer: optimizer, backend: setup.backend,
+                shardSize: options.shardSize, maxBatch: options.batchSize, samplesPerPass: options.samplesPerPass)
+        } catch {
+            throw .system("cannot allocate worker memory: \(error)")
+        }
+    }
+
+    public var stepsPerEpoch: Int { (train.count + options.batchSize - 1) / options.batchSize }
+
+    /// The order of the training samples in epoch `epoch` (0-based).
+    public static func epochOrder(seed: UInt64, epoch: Int, count: Int) -> [Int32] {
+        var random = RecurRandom(seed: seed, stream: 0x5EED_0000 &+ UInt64(epoch))
+        return random.permutation(count)
+    }
+
+    /// Trains until the epochs or `--steps` are done, or a signal asks to stop.
+    public func run() throws(RecurError) -> TrainingSummary {
+        let runStart = monotonicSeconds()
+        let batchSize = options.batchSize
+        let stepLimit = options.steps ?? Int.max
+        var globalStep = resumeState?.optimizerSteps ?? 0
+        let firstEpoch = resumeState?.epoch ?? 0
+        var firstBatch = resumeState?.batchIndex ?? 0
+        observer.started(TrainingStart(
+            model: options.shape.description, parameters: engine.parameters.layout.parameterCount,
+            trainSamples: train.count, testSamples: test.count, epochs: options.epochs, batchSize: batchSize,
+            stepsPerEpoch: stepsPerEpoch, threads: setup.pool.count, pin: options.pin.rawValue,
+            backend: setup.backend.name, shardSize: options.shardSize, samplesPerPass: options.samplesPerPass,
+            seed: options.seed, startStep: globalStep))
+        engine.resetPhaseTimes()
+
+        var reports: [EpochReport] = []
+        var trainSeconds = 0.0
+        var trainedSamples = 0
+        var runLossSum = 0.0
+        var interruptedBy: Int32?
+        epochs: for epoch in firstEpoch..<options.epochs {
+            let order = Self.epochOrder(seed: options.seed, epoch: epoch, count: train.count)
+            var lossSum = 0.0
+            var samples = 0
+            var steps = 0
+            var seconds = 0.0
+            var batch = firstBatch
+            firstBatch = 0
+            while batch < stepsPerEpoch && globalStep < stepLimit {
+                let range = (batch * batchSize)..<min((batch + 1) * batchSize, train.count)
+                let start = monotonicSeconds()
+                let loss = order[range].withUnsafeBufferPointer { engine.step(source: train, indices: $0) }
+                seconds += monotonicSeconds() - start
+                globalStep += 1
+                batch += 1
+                guard loss.isFinite else {
+                    let kept = checkpoints.flatMap { try? $0.newest() }.map { "; the last good checkpoint is \($0)" } ?? ""
+                    throw .diverged(
+                        "training diverged: the loss is \(loss) at step \(globalStep) (epoch \(epoch + 1)); stopped\(kept)")
+                }
+                lossSum += Double(loss) * Double(range.count)
+                samples += range.count
+                steps += 1
+                observer.stepped(StepProgress(
+                    epoch: epoch + 1, step: batch, stepsInEpoch: stepsPerEpoch, globalStep: globalStep,
+                    loss: lossSum / Double(samples), samplesPerSecond: Double(samples) / seconds))
+                let position = TrainingPosition(epoch: epoch, nextBatch: batch, batchesPerEpoch: stepsPerEpoch)
+                if let signal = interruption() {
+                    try saveCheckpoint(at: position, globalStep: globalStep, fallback: true)
+                    interruptedBy = signal
+                    trainSeconds += seconds
+                    trainedSamples += samples
+                    runLossSum += lossSum
+                    break epochs
+                }
+                if let every = options.checkpointEvery, globalStep % every == 0, batch < stepsPerEpoch {
+                    try saveCheckpoint(at: position, globalStep: globalStep, fallback: false)
+                }
+            }
+            trainSeconds += seconds
+            trainedSamples += samples
+            runLossSum += lossSum
+            guard steps > 0 else { break }
+            let evaluationStart = monotonicSeconds()
+            let evaluation = evaluate()
+            reports.append(EpochReport(
+                epoch: epoch + 1, steps: steps, samples: samples, trainLoss: lossSum / Double(samples),
+                testLoss: evaluation.meanLoss, testAccuracy: evaluation.accuracy, seconds: seconds,
+                samplesPerSecond: Double(samples) / seconds, evaluationSeconds: monotonicSeconds() - evaluationStart))
+            observer.finishedEpoch(reports[reports.count - 1])
+            let position = TrainingPosition(epoch: epoch, nextBatch: batch, batchesPerEpoch: stepsPerEpoch)
+            if (options.checkpointDirectory != nil || options.resume != nil) && lastCheckpointStep != globalStep {
+                try saveCheckpoint(at: position, globalStep: globalStep, fallback: false)
+            }
+            if globalStep >= stepLimit { break }
+        }
+
+        var savedModel: String?
+        if let path = options.save {
+            do {
+                try Checkpoint.save(parameters: engine.parameters, optimizer: nil, training: nil, to: path)
+            } catch {
+                throw .output(error.description)
+            }
+            savedModel = path
+        }
+        let stepsTaken = engine.workerPhaseTimes.first?.steps ?? 0
+        let final: (accuracy: Double, meanLoss: Double) = reports.last.map { ($0.testAccuracy, $0.testLoss) } ?? evaluate()
+        let summary = TrainingSummary(
+            epochs: reports, steps: globalStep,
+            trainLoss: trainedSamples > 0 ? runLossSum / Double(trainedSamples) : nil,
+            testLoss: final.meanLoss, testAccuracy: final.accuracy, seconds: monotonicSeconds() - runStart,
+            trainSeconds: trainSeconds, samplesPerSecond: trainSeconds > 0 ? Double(trainedSamples) / trainSeconds : 0,
+            threads: setup.pool.count, batchSize: batchSize, backend: setup.backend.name, savedModel: savedModel,
+            phases: stepsTaken > 0 ? PhaseBreakdown(engine.workerPhaseTimes, reduce: .mean) : nil,
+            phasesMax: stepsTaken > 0 ? PhaseBreakdown(engine.workerPhaseTimes, reduce: .max) : nil, interruptedBy: interruptedBy.map(Self.signalName),
+            lastCheckpoint: lastCheckpoint)
+        observer.finished(summary)
+        return summary
+    }
+
+    /// Test-set accuracy and mean loss of the current parameters.
+    public func evaluate() -> (accuracy: Double, meanLoss: Double) {
+        let count = min(options.evaluationLimit ?? test.count, test.count)
+        let result = engine.evaluate(source: test, count: count)
+        return (Double(result.correct) / Double(max(count, 1)), result.meanLoss)
+    }
+
+    /// Writes a resumable checkpoint for `position`. With `fallback`, a run
+    /// without a checkpoint folder uses `recur-checkpoints` rather than lose the work.
+    private func saveCheckpoint(at position: TrainingPosition, globalStep: Int, fallback: Bool) throws(RecurError) {
+        guard let folder = checkpoints ?? (fallback ? CheckpointDirectory(path: "recur-checkpoints") : nil) else { return }
+        let state = TrainingState(
+            optimizerSteps: globalStep, epoch: position.epoch, batchIndex: position.batch, seed: options.seed,
+            batchSize: options.batchSize, learningRate: options.learningRate, shardSize: options.shardSize,
+            epochs: options.epochs, stepLimit: options.steps)
+        let path = try folder.save(parameters: engine.parameters, optimizer: engine.optimizer, state: state)
+        lastCheckpoint = path
+        lastCheckpointStep = globalStep
+        observer.savedCheckpoint(CheckpointSaved(path: path, globalStep: globalStep))
+    }
+
+    static func signalName(_ signal: Int32) -> String {
+        switch signal {
+        case 2: return "SIGINT"
+        case 15: return "SIGTERM"
+        default: return "signal \(signal)"
+        }
+    }
+}
+
+/// Where the next step of a run starts: epoch (0-based) and batch within it.
+struct TrainingPosition {
+    var epoch: Int
+    var batch: Int
+
+    /// The position before batch `nextBatch` of `epoch`: past the last batch
+    /// it is the start of the next epoch.
+    init(epoch: Int, nextBatch: Int, batchesPerEpoch: Int) {
+        (self.epoch, batch) = nextBatch >= batchesPerEpoch ? (epoch + 1, 0) : (epoch, nextBatch)
+    }
+}

@@ -1,0 +1,109 @@
+import RecurCheckpoint
+import RecurRuntime
+import RecurCore
+import RecurEngine
+
+/// Everything `recur train` can be told. Defaults are the seed notebook's.
+public struct TrainingOptions: Sendable {
+    public var epochs = 2
+    public var batchSize = 64
+    public var learningRate = 1e-3
+    public var hidden = 256
+    public var layers = 2
+    public var seed: UInt64 = 0
+    public var threads: ThreadCount = .auto
+    public var pin: PinMode = .core
+    /// Stop after this many optimizer steps, counted from the start of training.
+    public var steps: Int?
+    /// Samples per gradient shard: the unit of parallel work and of summation.
+    public var shardSize = 4
+    /// Samples each worker runs through forward and BPTT at once, in whole
+    /// shards: a speed setting only, so a resumed run may change it.
+    public var samplesPerPass = ShardPlan.defaultSamplesPerPass
+    /// A kernel build to force ("avx512", "avx2", "portable"); nil picks the best.
+    public var backend: String?
+    public var dataDirectory: String?
+    public var environment: [String: String] = [:]
+    /// Write the final model (PyTorch-loadable) here.
+    public var save: String?
+    /// Start from this checkpoint's weights (fresh optimizer).
+    public var load: String?
+    /// Save a resumable checkpoint here after every epoch (and every `checkpointEvery` steps).
+    public var checkpointDirectory: String?
+    public var checkpointEvery: Int?
+    /// Continue from the newest checkpoint in this folder.
+    public var resume: String?
+    /// Test-set samples to evaluate on (nil: all of them).
+    public var evaluationLimit: Int?
+
+    /// Options the user gave explicitly (their long names, e.g. "batch-size"):
+    /// a resumed run takes the others from its checkpoint.
+    public var explicitOptions: Set<String> = []
+
+    public init() {}
+
+    public var shape: ModelShape { ModelShape(hidden: hidden, layers: layers) }
+
+    /// Checks every value a user can get wrong, naming the option.
+    public func validate() throws(RecurError) {
+        func positive(_ value: Int, _ option: String) throws(RecurError) {
+            if value < 1 { throw .usage("\(option) must be at least 1 (got \(value))") }
+        }
+        try positive(epochs, "--epochs")
+        try positive(batchSize, "--batch-size")
+        try positive(hidden, "--hidden")
+        try positive(layers, "--layers")
+        try positive(shardSize, "--shard-size")
+        try positive(samplesPerPass, "--pass-samples")
+        if let steps { try positive(steps, "--steps") }
+        if let checkpointEvery { try positive(checkpointEvery, "--checkpoint-every") }
+        if let evaluationLimit { try positive(evaluationLimit, "--eval-limit") }
+        if !(learningRate.isFinite && learningRate > 0) {
+            throw .usage("--lr must be a positive finite number (got \(learningRate))")
+        }
+        if hidden > 65_536 { throw .usage("--hidden must be at most 65536 (got \(hidden))") }
+        if layers > 64 { throw .usage("--layers must be at most 64 (got \(layers))") }
+        if batchSize > 1 << 20 { throw .usage("--batch-size must be at most 1048576 (got \(batchSize))") }
+        if checkpointEvery != nil && checkpointDirectory == nil && resume == nil {
+            throw .usage("--checkpoint-every needs --checkpoint-dir DIR")
+        }
+        if let save { try OutputPath.requireWritable(save, option: "--save") }
+        if load != nil && resume != nil {
+            throw .usage("--load and --resume cannot be combined: --resume restores weights, optimizer and data order")
+        }
+    }
+
+    /// These options for continuing the run a checkpoint recorded: settings
+    /// that decide the result (model shape, seed, batch size, shard size,
+    /// learning rate) come from the checkpoint; one given explicitly with a
+    /// different value is an error. Epochs and steps stay as given, so the
+    /// resumed run stops where the uninterrupted one would.
+    public func resuming(from state: TrainingState, shape: ModelShape, path: String) throws(RecurError) -> TrainingOptions {
+        var options = self
+        func adopt<Value: Equatable>(_ name: String, _ keyPath: WritableKeyPath<TrainingOptions, Value>, _ saved: Value) throws(RecurError) {
+            if explicitOptions.contains(name) && options[keyPath: keyPath] != saved {
+                throw .usage(
+                    "--\(name) \(options[keyPath: keyPath]) differs from the run being resumed (\(path) has \(saved)); "
+                        + "drop --\(name) or pass \(saved)")
+            }
+            options[keyPath: keyPath] = saved
+        }
+        try adopt("hidden", \.hidden, shape.hidden)
+        try adopt("layers", \.layers, shape.layers)
+        try adopt("seed", \.seed, state.seed)
+        try adopt("batch-size", \.batchSize, state.batchSize)
+        try adopt("shard-size", \.shardSize, state.shardSize)
+        try adopt("lr", \.learningRate, state.learningRate)
+        if shape.inputSize != 28 || shape.sequenceLength != 28 || shape.classes != 10 {
+            throw .input("\(path): checkpoint is for \(shape), not an MNIST model")
+        }
+        return options
+    }
+
+    /// Refuses, before anything is allocated, a model and batch that need
+    /// more memory than the machine has.
+    public func requireMemory(workers: Int) throws(RecurError) {
+        try MemoryBudget.require(
+            shape: shape, batchSize: batchSize, shardSize: shardSize, workers: workers, samplesPerPass: samplesPerPass)
+    }
+}

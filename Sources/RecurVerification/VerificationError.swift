@@ -1,0 +1,43 @@
+import RecurCheckpoint
+import RecurCore
+import RecurSafetensors
+
+/// A reference file that `recur verify` cannot use.
+///
+/// The description is one line naming the file, e.g.
+/// `ref.safetensors: target[3] is 12, outside the 10 classes 0..<10`.
+public struct VerificationError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Reason: Equatable, Sendable {
+        /// The file cannot be opened or read.
+        case file(FileError)
+        /// The file is not a valid safetensors file.
+        case notSafetensors(SafetensorsError)
+        /// A tensor or metadata value is missing, malformed, or does not fit the others.
+        case content(ModelFileIssue)
+        /// A class label is not in `0..<classes`.
+        case labelOutOfRange(index: Int, label: Int64, classes: Int)
+    }
+
+    /// The reference file's path.
+    public var path: String
+    /// What is wrong with the reference file.
+    public var reason: Reason
+
+    /// An error about the reference file at `path`.
+    public init(path: String, reason: Reason) {
+        self.path = path
+        self.reason = reason
+    }
+
+    /// One line naming the file: the file or safetensors error's own
+    /// description, which names it, or `path: problem`.
+    public var description: String {
+        switch reason {
+        case .file(let error): "\(error)"
+        case .notSafetensors(let error): "\(error)"
+        case .content(let issue): "\(path): \(issue)"
+        case .labelOutOfRange(let index, let label, let classes):
+            "\(path): target[\(index)] is \(label), outside the \(classes) classes 0..<\(classes)"
+        }
+    }
+}
