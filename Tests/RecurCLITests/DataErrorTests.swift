@@ -43,9 +43,9 @@ struct DataErrorTests {
         expectFailure(result, status: 1, mentioning: [data.path, SyntheticMNIST.imageFile])
     }
 
-    @Test("a truncated train-images gzip file", .enabled(if: mnistAvailable))
+    @Test("a truncated train-images gzip file")
     func truncatedGzip() async throws {
-        let data = try copyOfMNIST(try #require(Fixtures.mnistDirectory))
+        let data = try copyOfMNIST(try Fixtures.requireMNIST())
         let images = try trainImages(in: data.path)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: images))
         try bytes.prefix(bytes.count / 10).write(to: URL(fileURLWithPath: images))
@@ -56,9 +56,9 @@ struct DataErrorTests {
     /// Damages the gzip trailer's CRC: the whole stream decompresses, then
     /// fails its check. (Damage inside the deflate data can make the debug
     /// build's decompressor spend seconds growing its buffer first.)
-    @Test("a train-images gzip file with a damaged checksum", .enabled(if: mnistAvailable))
+    @Test("a train-images gzip file with a damaged checksum")
     func corruptGzip() async throws {
-        let data = try copyOfMNIST(try #require(Fixtures.mnistDirectory))
+        let data = try copyOfMNIST(try Fixtures.requireMNIST())
         let images = try trainImages(in: data.path)
         try #require(images.hasSuffix(".gz"))
         var bytes = try Data(contentsOf: URL(fileURLWithPath: images))

@@ -4,7 +4,7 @@ import Testing
 
 /// For a fixed seed, batch size and shard size, the saved model is
 /// byte-identical at every thread count and pinning mode.
-@Suite("Determinism", .enabled(if: mnistAvailable))
+@Suite("Determinism")
 struct DeterminismTests {
     /// Trains 20 steps with `training` at each `(threads, pin)` and returns the saved files' bytes.
     private func savedModels(_ training: TinyTraining, _ settings: [(threads: Int, pin: String)]) async throws -> [Data] {
@@ -23,7 +23,7 @@ struct DeterminismTests {
 
     @Test("1, 2, 3 and 4 threads, pinned or not, save the same bytes")
     func threadCounts() async throws {
-        let training = TinyTraining(data: try #require(Fixtures.mnistDirectory), steps: 20)
+        let training = TinyTraining(data: try Fixtures.requireMNIST(), steps: 20)
         let settings = [(1, "none"), (2, "none"), (3, "none"), (4, "none"), (1, "core"), (2, "core")]
         let models = try await savedModels(training, settings.map { (threads: $0.0, pin: $0.1) })
         #expect(models[0].count > 10_000)
@@ -34,7 +34,7 @@ struct DeterminismTests {
 
     @Test("uneven shards (batch 10, shards of 3) at 1 and 3 threads save the same bytes")
     func unevenShards() async throws {
-        var training = TinyTraining(data: try #require(Fixtures.mnistDirectory), steps: 20)
+        var training = TinyTraining(data: try Fixtures.requireMNIST(), steps: 20)
         training.batchSize = 10
         training.shardSize = 3
         let models = try await savedModels(training, [(1, "none"), (3, "none")])
@@ -43,7 +43,7 @@ struct DeterminismTests {
 
     @Test("passes of 1, 2 and 16 samples through the data path save the same bytes")
     func passSizes() async throws {
-        let training = TinyTraining(data: try #require(Fixtures.mnistDirectory), steps: 20, shardSize: 1)
+        let training = TinyTraining(data: try Fixtures.requireMNIST(), steps: 20, shardSize: 1)
         let work = try TemporaryDirectory(prefix: "recur-cli-passes")
         var models: [Data] = []
         for samples in [1, 2, 16] {

@@ -19,6 +19,3 @@ func expectFailure(
 func expectSuccess(_ result: CommandResult, sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(result.exited(with: 0), "\(result)", sourceLocation: sourceLocation)
 }
-
-/// Whether the MNIST files are available (tests that need them are skipped otherwise).
-let mnistAvailable = Fixtures.mnistDirectory != nil

@@ -48,10 +48,10 @@ struct JSONOutputTests {
         #expect(lines.first?["test_accuracy"] is NSNumber)
     }
 
-    @Test("train --json on MNIST ends with a summary", .enabled(if: mnistAvailable))
+    @Test("train --json on MNIST ends with a summary")
     func trainOnMNIST() async throws {
         let result = try await RecurExecutable.run(
-            TinyTraining(data: try #require(Fixtures.mnistDirectory), steps: 10).arguments(["--json"]))
+            TinyTraining(data: try Fixtures.requireMNIST(), steps: 10).arguments(["--json"]))
         expectSuccess(result)
         let summary = try #require(objects(result.outputLines).last)
         #expect(summary["event"] as? String == "summary")

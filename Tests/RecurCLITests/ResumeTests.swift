@@ -8,9 +8,9 @@ import Testing
 struct ResumeTests {
     private func bytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
 
-    @Test("12 steps, then resumed to 24, saves the bytes of 24 uninterrupted steps", .enabled(if: mnistAvailable))
+    @Test("12 steps, then resumed to 24, saves the bytes of 24 uninterrupted steps")
     func resumeMidEpoch() async throws {
-        let mnist = try #require(Fixtures.mnistDirectory)
+        let mnist = try Fixtures.requireMNIST()
         let work = try TemporaryDirectory(prefix: "recur-cli-resume")
         let folder = work.file("runs")
         let whole = work.file("whole.safetensors"), resumed = work.file("resumed.safetensors")

@@ -5,7 +5,7 @@ import Testing
 
 /// SIGINT and SIGTERM stop training after the current step, save a
 /// checkpoint, and exit with 128+N; resuming then gives the uninterrupted model.
-@Suite("Signals", .enabled(if: mnistAvailable))
+@Suite("Signals")
 struct SignalTests {
     /// Starts a long run, waits for its first checkpoint, sends `signalNumber`
     /// and returns how it ended, with the checkpoint folder.
@@ -15,7 +15,7 @@ struct SignalTests {
     ) async throws -> (result: CommandResult, folder: String) {
         let folder = work.file("runs")
         let running = try RunningCommand(
-            TinyTraining(data: try #require(Fixtures.mnistDirectory), steps: 100_000).arguments(
+            TinyTraining(data: try Fixtures.requireMNIST(), steps: 100_000).arguments(
                 ["--checkpoint-dir", folder, "--checkpoint-every", "5"] + (json ? ["--json"] : [])),
             inheritingBlockedStopSignals: inheritingBlockedStopSignals)
         let deadline = ContinuousClock.now + .seconds(90)
@@ -37,7 +37,7 @@ struct SignalTests {
         let stoppedAt = try #require(try CheckpointFiles.step(of: newest))
         #expect(newest.hasSuffix(String(format: "checkpoint-%09d.safetensors", stoppedAt)))
 
-        let mnist = try #require(Fixtures.mnistDirectory)
+        let mnist = try Fixtures.requireMNIST()
         let target = stoppedAt + 6
         let whole = work.file("whole.safetensors"), resumed = work.file("resumed.safetensors")
         expectSuccess(

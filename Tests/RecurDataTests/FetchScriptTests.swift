@@ -1,9 +1,9 @@
 import Foundation
+import RecurTestSupport
 import Testing
 
 /// `scripts/fetch-mnist.sh DIR --from MIRROR`: copies, verifies, rejects damage.
-@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/bin/bash") && TestFiles.realMNISTDirectory != nil,
-                "needs bash and the real MNIST"))
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/bin/bash"), "needs bash"))
 struct FetchScriptTests {
     let script = TestFiles.packageRoot.appendingPathComponent("scripts/fetch-mnist.sh").path
 
@@ -22,7 +22,7 @@ struct FetchScriptTests {
     }
 
     @Test func copiesAndVerifiesFromAMirror() throws {
-        let mirror = try #require(TestFiles.realMNISTDirectory)
+        let mirror = try Fixtures.requireMNIST()
         let scratch = try ScratchDirectory()
         let destination = scratch.path + "/mnist"
         let first = try run([destination, "--from", mirror])
@@ -34,7 +34,7 @@ struct FetchScriptTests {
     }
 
     @Test func rejectsACorruptedCopy() throws {
-        let mirror = try #require(TestFiles.realMNISTDirectory)
+        let mirror = try Fixtures.requireMNIST()
         let scratch = try ScratchDirectory()
         let corrupted = scratch.path + "/mirror"
         try FileManager.default.createDirectory(atPath: corrupted, withIntermediateDirectories: true)

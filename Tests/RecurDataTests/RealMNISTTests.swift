@@ -1,11 +1,12 @@
-import Testing
 import RecurData
+import RecurTestSupport
+import Testing
 
-/// The real MNIST, when it is at `$MNIST_DIR` or `../shared/data/mnist`.
-@Suite(.enabled(if: TestFiles.realMNISTDirectory != nil, "MNIST not found at $MNIST_DIR or ../shared/data/mnist"))
+/// The real MNIST at `$MNIST_DIR` or `../shared/data/mnist` (see `Fixtures.requireMNIST`).
+@Suite
 struct RealMNISTTests {
     @Test func loadsBothSplits() throws {
-        let directory = try #require(TestFiles.realMNISTDirectory)
+        let directory = try Fixtures.requireMNIST()
         let (train, test) = try MNIST.load(directory: directory)
         #expect(train.count == 60000 && test.count == 10000)
         #expect(train.rows == 28 && train.columns == 28)
@@ -30,7 +31,7 @@ struct RealMNISTTests {
     }
 
     @Test func testSplitAloneMatchesTheFullLoad() throws {
-        let directory = try #require(TestFiles.realMNISTDirectory)
+        let directory = try Fixtures.requireMNIST()
         let test = try MNIST.load(.test, directory: directory)
         #expect(test.count == 10000)
         #expect(test.labels.reduce(0) { $0 + Int($1) } == 44434)

@@ -48,15 +48,6 @@ enum TestFiles {
     /// The package root, found from this file's path.
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// The real MNIST: `$MNIST_DIR`, else `../shared/data/mnist` next to the package, if it holds the files.
-    static let realMNISTDirectory: String? = {
-        let candidates: [String?] = [ProcessInfo.processInfo.environment["MNIST_DIR"],
-                          packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/mnist").path]
-        // Absolute, so symbolic links and child processes still find it.
-        return candidates.compactMap { $0 }.first { MNIST.problem(with: $0) == nil }
-            .map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-    }()
 }
 
 /// A fresh directory under the system's temporary directory, removed on deinit.

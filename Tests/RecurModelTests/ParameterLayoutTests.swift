@@ -49,9 +49,8 @@ import Testing
 
     /// The fixture's parameter tensors (what PyTorch's `state_dict()` holds)
     /// have exactly the layout's names and shapes.
-    @Test(.enabled(if: Fixtures.fixture("rnn-h32-l2-b8.safetensors") != nil))
-    func matchesPyTorchStateDict() throws {
-        let fixture = try #require(try PyTorchFixture.named("rnn-h32-l2-b8.safetensors"))
+    @Test func matchesPyTorchStateDict() throws {
+        let fixture = try PyTorchFixture.named("rnn-h32-l2-b8.safetensors")
         let layout = ParameterLayout(fixture.shape)
         let stateDict = fixture.file.names.filter { $0.hasPrefix("rnn.") || $0.hasPrefix("fc.") }
         #expect(Set(stateDict) == Set(layout.slots.map(\.name)))

@@ -4,8 +4,8 @@ import RecurSafetensors
 import RecurTestSupport
 import Testing
 
-/// One of the PyTorch reference files in `shared/fixtures` (see
-/// `shared/README.md`): initial parameters, a batch, and what PyTorch
+/// One of the PyTorch reference files (see `shared/README.md` and
+/// `scripts/make-fixtures.py`): initial parameters, a batch, and what PyTorch
 /// computed from them.
 struct PyTorchFixture {
     let file: SafetensorsFile
@@ -42,9 +42,9 @@ struct PyTorchFixture {
         labels = try file.int64s(named: "target", shape: [batch]).map { try #require(Int32(exactly: $0)) }
     }
 
-    /// The fixture `name` in `shared/fixtures`, or nil when it is absent.
-    static func named(_ name: String) throws -> PyTorchFixture? {
-        try Fixtures.fixture(name).map { try PyTorchFixture(path: $0) }
+    /// The fixture `name`, found by `Fixtures.require`.
+    static func named(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> PyTorchFixture {
+        try PyTorchFixture(path: try Fixtures.require(name, sourceLocation: sourceLocation))
     }
 
     /// A float tensor of the file, checked against `shape`.

@@ -5,10 +5,11 @@ import RecurModel
 import RecurTestSupport
 import Testing
 
-/// The model against PyTorch (`shared/fixtures`): logits, loss and every
+/// The model against PyTorch (the fixtures `Fixtures.require` finds): logits, loss and every
 /// gradient after one forward/backward, then the parameters and losses of
 /// `adam_steps` Adam steps, each within 1e-4 normwise relative error
-/// (`max |got - ref| / max |ref|`). Skipped when the fixtures are absent.
+/// (`max |got - ref| / max |ref|`). A missing fixture is reported by
+/// `Fixtures.require` (a failure under `CI=true`).
 ///
 /// The large fixture (hidden 256, batch 64) takes about 20 s per pass in a
 /// debug build: there it checks one pass on the best backend only, unless
@@ -29,23 +30,23 @@ import Testing
 
     static let largeGradientBackends = runsLargeFully ? TestModels.backendNames : [Backends.best.name]
 
-    @Test(.enabled(if: Fixtures.fixture(small) != nil), arguments: TestModels.backendNames)
+    @Test(arguments: TestModels.backendNames)
     func smallFixtureGradients(backend: String) throws {
         try Self.checkGradients(Self.small, backend: backend)
     }
 
-    @Test(.enabled(if: Fixtures.fixture(small) != nil), arguments: TestModels.backendNames)
+    @Test(arguments: TestModels.backendNames)
     func smallFixtureAdamSteps(backend: String) throws {
         try Self.checkAdamSteps(Self.small, backend: backend)
     }
 
-    @Test(.enabled(if: Fixtures.fixture(large) != nil), arguments: largeGradientBackends)
+    @Test(arguments: largeGradientBackends)
     func largeFixtureGradients(backend: String) throws {
         try Self.checkGradients(Self.large, backend: backend)
     }
 
     @Test(
-        .enabled(if: Fixtures.fixture(large) != nil && runsLargeFully, "set RECUR_LARGE_FIXTURES=1 in debug builds"),
+        .enabled(if: runsLargeFully, "set RECUR_LARGE_FIXTURES=1 in debug builds"),
         arguments: TestModels.backendNames)
     func largeFixtureAdamSteps(backend: String) throws {
         try Self.checkAdamSteps(Self.large, backend: backend)
@@ -53,7 +54,7 @@ import Testing
 
     /// The fixture `name` and a model on `backend` with its initial parameters.
     static func load(_ name: String, backend: String) throws -> (PyTorchFixture, Model) {
-        let fixture = try #require(try PyTorchFixture.named(name))
+        let fixture = try PyTorchFixture.named(name)
         let model = Model(parameters: try fixture.parameters(), backend: try #require(Backends.named(backend)))
         return (fixture, model)
     }

@@ -2,22 +2,20 @@ import RecurSafetensors
 import RecurTestSupport
 import Testing
 
-/// The PyTorch fixtures in `../shared/fixtures` (see `../shared/README.md`).
+/// The PyTorch fixtures (see `../shared/README.md`), found by `Fixtures.require`.
 @Suite struct FixtureTests {
     static let parameterNames = (0..<2).flatMap { layer in
         ["weight_ih", "weight_hh", "bias_ih", "bias_hh"].map { "rnn.\($0)_l\(layer)" }
     } + ["fc.weight", "fc.bias"]
 
-    @Test(.enabled(if: Fixtures.fixture("rnn-h32-l2-b8.safetensors") != nil))
-    func smallFixtureParses() throws {
-        let path = try #require(Fixtures.fixture("rnn-h32-l2-b8.safetensors"))
+    @Test func smallFixtureParses() throws {
+        let path = try Fixtures.require("rnn-h32-l2-b8.safetensors")
         let file = try SafetensorsFile.read(path: path)
         try checkFixture(file, hidden: 32, batch: 8)
     }
 
-    @Test(.enabled(if: Fixtures.fixture("rnn-h256-l2-b64.safetensors") != nil))
-    func largeFixtureParses() throws {
-        let path = try #require(Fixtures.fixture("rnn-h256-l2-b64.safetensors"))
+    @Test func largeFixtureParses() throws {
+        let path = try Fixtures.require("rnn-h256-l2-b64.safetensors")
         let file = try SafetensorsFile.read(path: path)
         try checkFixture(file, hidden: 256, batch: 64)
     }

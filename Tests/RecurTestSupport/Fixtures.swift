@@ -1,11 +1,14 @@
 import Foundation
+import Testing
 
-/// Where the tests find the package and the team's read-only reference
-/// material (`../shared` next to the package: MNIST and PyTorch fixtures).
+/// Where the tests find the package and the reference material that is not
+/// in the repository: PyTorch fixtures and MNIST.
 ///
-/// Paths that may be absent are optional, so a test can skip itself with
-/// `.enabled(if: Fixtures.mnistDirectory != nil)` instead of failing on a
-/// machine without them.
+/// A test that needs one asks with ``require(_:environment:sourceLocation:)``
+/// or ``requireMNIST(environment:sourceLocation:)``. When it is missing the
+/// test never passes silently: with `CI=true` it fails with a
+/// ``Missing`` error that says how to make the file; otherwise it prints
+/// that message as a warning line and is cancelled (shown as skipped).
 public enum Fixtures {
     /// The package's root folder, found from this source file's path.
     public static var packageRoot: String {
@@ -15,41 +18,106 @@ public enum Fixtures {
             .path
     }
 
-    /// `../shared` next to the package root, if present.
-    public static var sharedDirectory: String? {
-        existingDirectory(URL(fileURLWithPath: packageRoot).deletingLastPathComponent().appendingPathComponent("shared").path)
+    /// `../shared` next to the package root.
+    public static var sharedPath: String {
+        URL(fileURLWithPath: packageRoot).deletingLastPathComponent().appendingPathComponent("shared").path
     }
 
-    /// `shared/fixtures` (PyTorch reference results as safetensors files), if present.
-    public static var fixturesDirectory: String? {
-        sharedDirectory.flatMap { existingDirectory($0 + "/fixtures") }
+    /// The folders a fixture is looked for in, in order: only
+    /// `$RECUR_FIXTURES` when it is set (and not empty), else
+    /// `../shared/fixtures`, then `fixtures/` under the package root (where
+    /// `scripts/make-fixtures.py` writes by default).
+    public static func fixtureDirectories(environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> [String]
+    {
+        if let configured = environment["RECUR_FIXTURES"], !configured.isEmpty { return [absolute(configured)] }
+        return [sharedPath + "/fixtures", packageRoot + "/fixtures"]
     }
 
-    /// The path of the fixture file `name` (e.g. `rnn-h32-l2-b8.safetensors`), if present.
-    public static func fixture(_ name: String) -> String? {
-        guard let directory = fixturesDirectory else { return nil }
-        let path = directory + "/" + name
-        return FileManager.default.fileExists(atPath: path) ? path : nil
+    /// The path of the fixture file `name` in the first of
+    /// ``fixtureDirectories(environment:)`` that holds it, or nil.
+    public static func fixture(
+        _ name: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String? {
+        fixtureDirectories(environment: environment).map { $0 + "/" + name }
+            .first { FileManager.default.fileExists(atPath: $0) }
     }
 
-    /// The MNIST folder: `$MNIST_DIR` when set and present, else `shared/data/mnist` if present.
-    public static var mnistDirectory: String? {
-        if let configured = ProcessInfo.processInfo.environment["MNIST_DIR"], !configured.isEmpty,
-            let directory = existingDirectory(configured)
-        {
-            return directory
+    /// The MNIST folders looked in, in order: `$MNIST_DIR` when set, then `../shared/data/mnist`.
+    public static func mnistDirectories(environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> [String]
+    {
+        let configured = environment["MNIST_DIR"].flatMap { $0.isEmpty ? nil : absolute($0) }
+        return (configured.map { [$0] } ?? []) + [sharedPath + "/data/mnist"]
+    }
+
+    /// The four MNIST files (each may also be uncompressed, without `.gz`).
+    public static let mnistFiles = [
+        "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
+    ]
+
+    /// The first of ``mnistDirectories(environment:)`` that holds the four MNIST files, or nil.
+    public static func mnistDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        mnistDirectories(environment: environment).first { directory in
+            mnistFiles.allSatisfy { name in
+                [name + ".gz", name].contains { FileManager.default.fileExists(atPath: directory + "/" + $0) }
+            }
         }
-        return sharedDirectory.flatMap { existingDirectory($0 + "/data/mnist") }
     }
 
-    /// `path` made absolute (against the current directory) when it is a
-    /// directory, so it still names the same place for a process started
-    /// elsewhere or a symbolic link; nil otherwise.
-    private static func existingDirectory(_ path: String) -> String? {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            return nil
-        }
-        return URL(fileURLWithPath: path).standardizedFileURL.path
+    /// What a test needed and did not find, with how to make it.
+    public struct Missing: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Whether a missing fixture or MNIST fails the test: when `CI` is `true`.
+    public static func missingFails(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        environment["CI"] == "true"
+    }
+
+    /// The path of the fixture `name` (see ``fixtureDirectories(environment:)``).
+    /// - Throws: ``Missing`` when it is absent and ``missingFails(environment:)``;
+    ///   otherwise prints the same message and cancels the running test.
+    @discardableResult
+    public static func require(
+        _ name: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> String {
+        if let path = fixture(name, environment: environment) { return path }
+        let places = fixtureDirectories(environment: environment).joined(separator: ", ")
+        try unavailable(
+            "PyTorch fixture \(name) not found (looked in \(places)); make it with "
+                + "`python3 scripts/make-fixtures.py` (writes fixtures/) or point RECUR_FIXTURES at a folder holding it",
+            environment: environment, sourceLocation: sourceLocation)
+    }
+
+    /// The MNIST folder (see ``mnistDirectories(environment:)``).
+    /// - Throws: as ``require(_:environment:sourceLocation:)``.
+    @discardableResult
+    public static func requireMNIST(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> String {
+        if let directory = mnistDirectory(environment: environment) { return directory }
+        let places = mnistDirectories(environment: environment).joined(separator: ", ")
+        try unavailable(
+            "MNIST not found (looked in \(places)); set MNIST_DIR to a folder with the four IDX files, "
+                + "or fetch them with `scripts/fetch-mnist.sh DIR` and set MNIST_DIR=DIR",
+            environment: environment, sourceLocation: sourceLocation)
+    }
+
+    /// Throws `message` as ``Missing`` under CI; otherwise prints it and cancels the test.
+    private static func unavailable(
+        _ message: String, environment: [String: String], sourceLocation: SourceLocation
+    ) throws -> Never {
+        if missingFails(environment: environment) { throw Missing(description: message + " (CI=true: failing)") }
+        print("warning: ⚠️ SKIPPED at \(sourceLocation.fileID):\(sourceLocation.line): \(message)")
+        try Test.cancel(Comment(rawValue: message), sourceLocation: sourceLocation)
+    }
+
+    /// `path` made absolute against the current directory and standardised,
+    /// so it still names the same place for a process started elsewhere.
+    private static func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
     }
 }

@@ -9,15 +9,15 @@ import Testing
 
 /// `recur eval`'s checks on a model that cannot classify MNIST.
 @Suite struct EvaluationTests {
-    @Test(.enabled(if: Fixtures.mnistDirectory != nil))
-    func aModelWithAnotherClassCountIsAnError() throws {
+    @Test func aModelWithAnotherClassCountIsAnError() throws {
+        let mnist = try Fixtures.requireMNIST()
         let directory = try TemporaryDirectory(prefix: "recur-eval")
         let path = directory.file("five-classes.safetensors")
         let shape = ModelShape(hidden: 4, layers: 1, classes: 5)
         try Checkpoint.save(parameters: Parameters(shape: shape, seed: 1), optimizer: nil, training: nil, to: path)
         #expect(throws: RecurError.input("\(path): the model has 5 classes, MNIST has 10")) {
             try EvaluationResult(
-                checkpoint: path, dataDirectory: Fixtures.mnistDirectory, environment: [:], threads: .fixed(1),
+                checkpoint: path, dataDirectory: mnist, environment: [:], threads: .fixed(1),
                 pin: .none, backend: nil)
         }
     }

@@ -8,14 +8,13 @@ import Testing
 
 @testable import RecurVerification
 
-/// `recur verify` against PyTorch's fixtures in `shared/fixtures`; skipped
-/// where they are missing.
+/// `recur verify` against PyTorch's fixtures (see `Fixtures.require`).
 @Suite struct VerificationTests {
-    static let small = Fixtures.fixture("rnn-h32-l2-b8.safetensors")
-    static let mnistSized = Fixtures.fixture("rnn-h256-l2-b64.safetensors")
+    static let small = "rnn-h32-l2-b8.safetensors"
+    static let mnistSized = "rnn-h256-l2-b64.safetensors"
 
-    @Test(.enabled(if: small != nil)) func passesOnTheSmallFixture() throws {
-        let path = try #require(Self.small)
+    @Test func passesOnTheSmallFixture() throws {
+        let path = try Fixtures.require(Self.small)
         let reference = try VerificationReference(path: path)
         #expect(reference.shape == ModelShape(hidden: 32, layers: 2))
         #expect(reference.batchSize == 8)
@@ -36,8 +35,8 @@ import Testing
         #expect(report.table().hasSuffix("PASSED: all 23 tensors within 1.00e-04 of the reference\n"))
     }
 
-    @Test(.enabled(if: mnistSized != nil)) func passesOnTheMNISTSizedFixture() throws {
-        let reference = try VerificationReference(path: try #require(Self.mnistSized))
+    @Test func passesOnTheMNISTSizedFixture() throws {
+        let reference = try VerificationReference(path: try Fixtures.require(Self.mnistSized))
         #expect(reference.shape == .mnist)
         let report = Verification.run(reference)
         #expect(report.passed, "\(report.table())")
@@ -46,15 +45,15 @@ import Testing
         #expect(report.rows.filter { $0.norm == .maximum }.allSatisfy { $0.relativeError < 1e-5 }, "\(report.table())")
     }
 
-    @Test(.enabled(if: small != nil)) func everyBackendPasses() throws {
-        let reference = try VerificationReference(path: try #require(Self.small))
+    @Test func everyBackendPasses() throws {
+        let reference = try VerificationReference(path: try Fixtures.require(Self.small))
         for backend in Backends.supported {
             let report = Verification.run(reference, backend: backend)
             #expect(report.passed, "\(backend.name): \(report.table())")
         }
     }
 
-    @Test(.enabled(if: small != nil)) func failsWhenAGradientIsOffByOnePercent() throws {
+    @Test func failsWhenAGradientIsOffByOnePercent() throws {
         let directory = try TemporaryDirectory()
         let path = try Self.editedSmallFixture(in: directory) { file in
             var gradient = try file.floats(named: "grad.rnn.weight_hh_l1")
@@ -81,7 +80,7 @@ import Testing
         #expect((json["shape"] as? [String: Int])?["hidden"] == 32)
     }
 
-    @Test(.enabled(if: small != nil)) func shapeFallsBackToTheTensors() throws {
+    @Test func shapeFallsBackToTheTensors() throws {
         let directory = try TemporaryDirectory()
         let path = try Self.editedSmallFixture(in: directory) { file in
             for key in ["hidden", "layers", "input_size", "seq_len", "classes", "batch"] {
@@ -94,7 +93,7 @@ import Testing
         #expect(Verification.run(reference).passed)
     }
 
-    @Test(.enabled(if: small != nil)) func aMissingTensorIsReported() throws {
+    @Test func aMissingTensorIsReported() throws {
         let directory = try TemporaryDirectory()
         let path = try Self.editedSmallFixture(in: directory) { $0.removeTensor(named: "grad.fc.bias") }
         let error = #expect(throws: VerificationError.self) { try VerificationReference(path: path) }
@@ -102,7 +101,7 @@ import Testing
         #expect(error?.description == "\(path): missing tensor 'grad.fc.bias'")
     }
 
-    @Test(.enabled(if: small != nil)) func badInputsAreReported() throws {
+    @Test func badInputsAreReported() throws {
         let directory = try TemporaryDirectory()
         func failure(_ edit: (inout SafetensorsFile) throws -> Void) throws -> VerificationError.Reason? {
             let path = try Self.editedSmallFixture(in: directory, edit: edit)
@@ -161,7 +160,7 @@ import Testing
     static func editedSmallFixture(
         in directory: TemporaryDirectory, edit: (inout SafetensorsFile) throws -> Void
     ) throws -> String {
-        var file = try SafetensorsFile.read(path: try #require(small))
+        var file = try SafetensorsFile.read(path: try Fixtures.require(small))
         try edit(&file)
         let path = directory.file("edited-\(UUID().uuidString).safetensors")
         try file.write(to: path)
