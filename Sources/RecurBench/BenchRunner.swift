@@ -5,11 +5,6 @@ import RecurEngine
 import RecurKernels
 import RecurModel
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// What `recur bench` and `recur tune` measure: training throughput for each
 /// thread count and batch size, with the per-phase breakdown the engine
@@ -213,14 +208,11 @@ public enum BenchRunner {
 extension MachineInfo {
     /// The running machine, as hwloc sees it, and this build.
     init(topology: Topology, backend: String) {
-        var host = [CChar](repeating: 0, count: 256)
-        gethostname(&host, host.count - 1)
-        let hostname = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         self.init(
             cpuModel: topology.cpuModel ?? "unknown CPU", packages: topology.packageCount,
             numaNodes: topology.numaNodes.count, cores: topology.cores.count, pus: topology.puCount,
             usablePUs: topology.usablePUs.count, l2Bytes: Int(topology.l2CacheBytes ?? 0),
             l3Bytes: Int(topology.l3CacheBytes ?? 0), backend: backend, buildFlags: RecurBuild.kernelBuilds,
-            recurVersion: RecurBuild.version, hostname: hostname, date: RecurBuild.utcTimestamp())
+            recurVersion: RecurBuild.version, hostname: hostName(), date: RecurBuild.utcTimestamp())
     }
 }

@@ -44,6 +44,9 @@ public enum Checkpoint {
         let layout = parameters.layout
         var metadata = ["format": format, "format_version": formatVersion]
         for field in parameters.shape.metadataFields { metadata[field.key] = "\(field.value)" }
+        // Files without these keys are the tanh RNN over every step, as PyTorch references are.
+        if parameters.shape.cell != .rnnTanh { metadata["cell"] = parameters.shape.cell.rawValue }
+        if parameters.shape.head != .allSteps { metadata["head"] = parameters.shape.head.rawValue }
         if let training { metadata.merge(training.metadata) { _, new in new } }
         var tensors = tensorList(prefix: "", layout: layout, values: parameters.storage)
         if let optimizer {

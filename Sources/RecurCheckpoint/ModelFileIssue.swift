@@ -22,6 +22,8 @@ public enum ModelFileIssue: Error, Equatable, Sendable, CustomStringConvertible 
     case cannotInferShape(String)
     /// The metadata's shape differs from the one the tensors have.
     case metadataContradictsTensors(key: String, metadata: Int, tensors: Int)
+    /// A well-formed model that this build cannot compute (``ModelShape/unsupportedReason``).
+    case unsupportedModel(String)
 }
 
 extension ModelShape {
@@ -55,6 +57,8 @@ extension ModelFileIssue {
             "cannot infer the model shape from the tensors: \(reason)"
         case .metadataContradictsTensors(let key, let metadata, let tensors):
             "metadata says \(key)=\(metadata) but the tensors say \(key)=\(tensors)"
+        case .unsupportedModel(let reason):
+            "cannot compute this model: \(reason)"
         }
     }
 }

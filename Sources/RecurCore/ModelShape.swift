@@ -1,39 +1,97 @@
-/// The architecture of the recurrent classifier: a stack of tanh RNN layers
-/// (PyTorch's `nn.RNN`, zero initial state) read over `sequenceLength` steps,
-/// then one linear layer over the concatenated outputs of every time step of
-/// the last layer.
+/// The recurrent cell of every layer, as PyTorch's recurrent modules define
+/// it (zero initial state, both biases).
 ///
-/// For MNIST each image is a sequence of 28 rows of 28 pixels.
+/// The cell decides how many gate blocks of `hidden` rows its weights stack:
+/// `weight_ih_lk` is `[gateCount * hidden, input]`, in PyTorch's gate order.
+public enum RecurrentCell: String, CaseIterable, Hashable, Sendable, Codable, CustomStringConvertible {
+    /// `nn.RNN(nonlinearity="tanh")`: `h' = tanh(W_ih x + b_ih + W_hh h + b_hh)`.
+    case rnnTanh = "rnn_tanh"
+    /// `nn.RNN(nonlinearity="relu")`.
+    case rnnReLU = "rnn_relu"
+    /// `nn.LSTM`: gates i, f, g, o.
+    case lstm
+    /// `nn.GRU`: gates r, z, n.
+    case gru
+
+    /// Blocks of `hidden` rows in each weight and bias of a layer.
+    public var gateCount: Int {
+        switch self {
+        case .rnnTanh, .rnnReLU: 1
+        case .lstm: 4
+        case .gru: 3
+        }
+    }
+
+    /// The name PyTorch references and checkpoints give the cell (`cell` metadata).
+    public var description: String { rawValue }
+}
+
+/// What the linear classifier reads from the last recurrent layer.
+public enum ModelHead: String, CaseIterable, Hashable, Sendable, Codable, CustomStringConvertible {
+    /// `Linear(hidden * sequenceLength, classes)` over every time step's output (the seed notebook's).
+    case allSteps = "all"
+    /// `Linear(hidden, classes)` on the last step's output (`out[:, -1]`).
+    case lastStep = "last"
+
+    /// The name references and checkpoints give the head (`head` metadata).
+    public var description: String { rawValue }
+}
+
+/// The architecture of the recurrent classifier, from which everything else
+/// is derived: the parameter layout with PyTorch's names, the packed
+/// weights, workspace sizes, the update plan, checkpoint validation and
+/// shape inference, FLOP counts and descriptions.
+///
+/// A stack of `layers` recurrent layers of one ``RecurrentCell`` read over
+/// `sequenceLength` steps, then one linear layer (``ModelHead``). For MNIST
+/// each image is a sequence of 28 rows of 28 pixels.
 public struct ModelShape: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Features per time step (28 pixels per MNIST row).
     public var inputSize: Int
     /// Time steps per sample (28 rows per MNIST image).
     public var sequenceLength: Int
-    /// Units per RNN layer.
+    /// Units per recurrent layer.
     public var hidden: Int
-    /// Number of stacked RNN layers, at least 1.
+    /// Number of stacked recurrent layers, at least 1.
     public var layers: Int
     /// Number of output classes.
     public var classes: Int
+    /// The recurrent cell of every layer.
+    public var cell: RecurrentCell
+    /// What the linear layer reads.
+    public var head: ModelHead
 
-    public init(inputSize: Int = 28, sequenceLength: Int = 28, hidden: Int = 256, layers: Int = 2, classes: Int = 10) {
+    public init(
+        inputSize: Int = 28, sequenceLength: Int = 28, hidden: Int = 256, layers: Int = 2, classes: Int = 10,
+        cell: RecurrentCell = .rnnTanh, head: ModelHead = .allSteps
+    ) {
         self.inputSize = inputSize
         self.sequenceLength = sequenceLength
         self.hidden = hidden
         self.layers = layers
         self.classes = classes
+        self.cell = cell
+        self.head = head
     }
 
-    /// The seed notebook's model: 28x28 inputs, 2 layers of 256, 10 classes.
+    /// The seed notebook's model: 28x28 inputs, 2 tanh RNN layers of 256, 10 classes.
     public static let mnist = ModelShape()
 
     /// Inputs of one sample: `sequenceLength * inputSize` floats.
     public var sampleInputCount: Int { sequenceLength * inputSize }
 
-    /// Width of the linear layer's input: every time step's output of the last layer.
+    /// Floats of one sample's outputs of one layer over every time step.
     public var flatFeatures: Int { sequenceLength * hidden }
 
-    /// Input features of RNN layer `layer`.
+    /// Width of the linear layer's input: every time step's output of the
+    /// last layer, or the last step's.
+    public var headFeatures: Int { head == .allSteps ? flatFeatures : hidden }
+
+    /// Rows of each weight and bias of a recurrent layer: one block of
+    /// `hidden` per gate.
+    public var gateRows: Int { cell.gateCount * hidden }
+
+    /// Input features of recurrent layer `layer`.
     public func layerInputSize(_ layer: Int) -> Int { layer == 0 ? inputSize : hidden }
 
     /// Whether a shard of `samples` computes layer `layer`'s input weight
@@ -52,21 +110,22 @@ public struct ModelShape: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     /// Floating-point operations of one forward and backward pass of one sample,
-    /// counting a multiply-add as two. Matrix products only; tanh, softmax and
-    /// the element-wise work add well under 1 %.
+    /// counting a multiply-add as two. Matrix products only, each over all of
+    /// a layer's gates; the gate arithmetic, softmax and other element-wise
+    /// work add well under 1 %.
     public var flopsPerSample: Double {
-        let t = Double(sequenceLength), h = Double(hidden)
+        let t = Double(sequenceLength), h = Double(hidden), g = Double(cell.gateCount)
         var macs = 0.0
         for layer in 0..<layers {
             let input = Double(layerInputSize(layer))
-            let forward = t * (input * h + h * h)
+            let forward = t * (input * g * h + h * g * h)
             // Backward: weight gradients (input and recurrent) and the gradient
             // flowing to the input (not needed below layer 0) and through time.
-            let weightGrads = t * (input * h + h * h)
-            let dataGrads = t * h * h + (layer > 0 ? t * h * input : 0)
+            let weightGrads = t * (input * g * h + h * g * h)
+            let dataGrads = t * g * h * h + (layer > 0 ? t * g * h * input : 0)
             macs += forward + weightGrads + dataGrads
         }
-        let fc = Double(flatFeatures * classes)
+        let fc = Double(headFeatures * classes)
         macs += 3 * fc  // forward, weight gradient, input gradient
         return 2 * macs
     }
@@ -81,7 +140,27 @@ public struct ModelShape: Hashable, Sendable, Codable, CustomStringConvertible {
         return nil
     }
 
+    /// Why this build cannot train or evaluate the model, or nil when it can:
+    /// the kernels compute the tanh RNN with the linear layer over every
+    /// step; the other cells and heads are described (parameter layouts,
+    /// checkpoint shapes) but not computed yet.
+    public var unsupportedReason: String? {
+        if cell != .rnnTanh { return "the \(cell) cell is not implemented yet (only rnn_tanh is)" }
+        if head != .allSteps { return "the '\(head)' head is not implemented yet (only 'all' is)" }
+        return nil
+    }
+
+    /// `RNN(28->256 x2, tanh, 28 steps) -> Linear(7168->10)`.
     public var description: String {
-        "RNN(\(inputSize)->\(hidden) x\(layers), tanh, \(sequenceLength) steps) -> Linear(\(flatFeatures)->\(classes))"
+        let stack = "\(inputSize)->\(hidden) x\(layers)"
+        let recurrent =
+            switch cell {
+            case .rnnTanh: "RNN(\(stack), tanh, \(sequenceLength) steps)"
+            case .rnnReLU: "RNN(\(stack), relu, \(sequenceLength) steps)"
+            case .lstm: "LSTM(\(stack), \(sequenceLength) steps)"
+            case .gru: "GRU(\(stack), \(sequenceLength) steps)"
+            }
+        let linear = "Linear(\(headFeatures)->\(classes))"
+        return head == .allSteps ? "\(recurrent) -> \(linear)" : "\(recurrent) -> last step -> \(linear)"
     }
 }

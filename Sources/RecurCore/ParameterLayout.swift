@@ -11,19 +11,40 @@ public struct TensorSlot: Hashable, Sendable {
     public var range: Range<Int> { offset..<(offset + count) }
 }
 
+/// The four tensors of one recurrent layer, as PyTorch names them
+/// (`rnn.weight_ih_lk`, `rnn.weight_hh_lk`, `rnn.bias_ih_lk`, `rnn.bias_hh_lk`),
+/// each with ``ModelShape/gateRows`` rows: one block of `hidden` per gate.
+public struct RecurrentLayerSlots: Hashable, Sendable {
+    public let inputWeight: TensorSlot
+    public let recurrentWeight: TensorSlot
+    public let inputBias: TensorSlot
+    public let recurrentBias: TensorSlot
+
+    /// The four in state-dict order.
+    public var all: [TensorSlot] { [inputWeight, recurrentWeight, inputBias, recurrentBias] }
+}
+
 /// Where every parameter of a ``ModelShape`` lives in one flat `Float` buffer.
 ///
 /// Tensors appear in PyTorch's state-dict order (`rnn.weight_ih_l0`,
 /// `rnn.weight_hh_l0`, `rnn.bias_ih_l0`, `rnn.bias_hh_l0`, ... , `fc.weight`,
-/// `fc.bias`), each in PyTorch's row-major layout, each starting on a 64-byte
-/// boundary. The gaps are zero and stay zero: element-wise passes (gradient
-/// sums, Adam) run over the whole buffer without looking at the names.
+/// `fc.bias`), each in PyTorch's row-major layout and shape for the model's
+/// cell and head, each starting on a 64-byte boundary. The gaps are zero and
+/// stay zero: element-wise passes (gradient sums, Adam) run over the whole
+/// buffer without looking at the names.
 public struct ParameterLayout: Hashable, Sendable {
     /// Floats between tensor starts are rounded up to this many (64 bytes).
     public static let alignment = 16
 
     public let shape: ModelShape
+    /// Every tensor, in state-dict order.
     public let slots: [TensorSlot]
+    /// The tensors of each recurrent layer.
+    public let layers: [RecurrentLayerSlots]
+    /// `fc.weight`, `[classes, headFeatures]`.
+    public let outputWeight: TensorSlot
+    /// `fc.bias`, `[classes]`.
+    public let outputBias: TensorSlot
     /// Length of the flat buffer in floats: the tensors, their padding, and
     /// ``alignment`` floats of slack at the end, because kernels read rows in
     /// whole vectors and may read past the last one.
@@ -31,22 +52,23 @@ public struct ParameterLayout: Hashable, Sendable {
 
     public init(_ shape: ModelShape) {
         self.shape = shape
-        var slots: [TensorSlot] = []
         var offset = 0
-        func add(_ name: String, _ dims: [Int]) {
-            slots.append(TensorSlot(name: name, shape: dims, offset: offset))
-            offset += Self.roundUp(dims.reduce(1, *))
+        func slot(_ name: String, _ dims: [Int]) -> TensorSlot {
+            defer { offset += Self.roundUp(dims.reduce(1, *)) }
+            return TensorSlot(name: name, shape: dims, offset: offset)
         }
-        for layer in 0..<shape.layers {
-            add("rnn.weight_ih_l\(layer)", [shape.hidden, shape.layerInputSize(layer)])
-            add("rnn.weight_hh_l\(layer)", [shape.hidden, shape.hidden])
-            add("rnn.bias_ih_l\(layer)", [shape.hidden])
-            add("rnn.bias_hh_l\(layer)", [shape.hidden])
+        let rows = shape.gateRows
+        layers = (0..<shape.layers).map { layer in
+            RecurrentLayerSlots(
+                inputWeight: slot("rnn.weight_ih_l\(layer)", [rows, shape.layerInputSize(layer)]),
+                recurrentWeight: slot("rnn.weight_hh_l\(layer)", [rows, shape.hidden]),
+                inputBias: slot("rnn.bias_ih_l\(layer)", [rows]),
+                recurrentBias: slot("rnn.bias_hh_l\(layer)", [rows]))
         }
-        add("fc.weight", [shape.classes, shape.flatFeatures])
-        add("fc.bias", [shape.classes])
-        self.slots = slots
-        self.count = offset + Self.alignment
+        outputWeight = slot("fc.weight", [shape.classes, shape.headFeatures])
+        outputBias = slot("fc.bias", [shape.classes])
+        slots = layers.flatMap(\.all) + [outputWeight, outputBias]
+        count = offset + Self.alignment
     }
 
     /// Number of real parameters (padding excluded).
@@ -54,12 +76,10 @@ public struct ParameterLayout: Hashable, Sendable {
 
     public subscript(name: String) -> TensorSlot? { slots.first { $0.name == name } }
 
-    public func inputWeight(layer: Int) -> TensorSlot { slots[4 * layer] }
-    public func recurrentWeight(layer: Int) -> TensorSlot { slots[4 * layer + 1] }
-    public func inputBias(layer: Int) -> TensorSlot { slots[4 * layer + 2] }
-    public func recurrentBias(layer: Int) -> TensorSlot { slots[4 * layer + 3] }
-    public var outputWeight: TensorSlot { slots[4 * shape.layers] }
-    public var outputBias: TensorSlot { slots[4 * shape.layers + 1] }
+    public func inputWeight(layer: Int) -> TensorSlot { layers[layer].inputWeight }
+    public func recurrentWeight(layer: Int) -> TensorSlot { layers[layer].recurrentWeight }
+    public func inputBias(layer: Int) -> TensorSlot { layers[layer].inputBias }
+    public func recurrentBias(layer: Int) -> TensorSlot { layers[layer].recurrentBias }
 
     /// `count` rounded up to a multiple of ``alignment``.
     public static func roundUp(_ count: Int) -> Int {
@@ -67,35 +87,42 @@ public struct ParameterLayout: Hashable, Sendable {
     }
 }
 
-/// The transposed copy of the RNN weights that the forward pass reads, refreshed
-/// after every optimizer step (see ``ComputeBackend/packWeights``).
+/// The transposed copy of the recurrent weights that the forward pass reads,
+/// refreshed after every optimizer step (see ``ComputeBackend/packWeights``).
 ///
-/// The forward products `x W_ihᵀ` and `h W_hhᵀ` vectorise over the output units,
-/// which needs `Wᵀ` with contiguous rows; backward reads `W` as stored. Per layer:
-/// `W_ihᵀ` `[in, hidden]`, `W_hhᵀ` `[hidden, hidden]`, and `b_ih + b_hh` `[hidden]`.
+/// The forward products `x W_ihᵀ` and `h W_hhᵀ` vectorise over the output
+/// rows of every gate at once, which needs `Wᵀ` with contiguous rows;
+/// backward reads `W` as stored. Per layer: `W_ihᵀ` `[in, gateRows]`,
+/// `W_hhᵀ` `[hidden, gateRows]`, and the biases the input projection adds:
+/// `b_ih + b_hh` for every gate, except that a GRU's candidate gate `n`
+/// takes `b_in` alone, its `b_hn` sitting inside the reset product
+/// (`r * (W_hn h + b_hn)`) and so kept apart (``Layer/recurrentBias``).
 public struct PackedLayout: Hashable, Sendable {
     public struct Layer: Hashable, Sendable {
         public let inputWeightT: Int
         public let recurrentWeightT: Int
         public let bias: Int
+        /// A GRU's `b_hn` (`hidden` floats); nil for cells whose biases all sum.
+        public let recurrentBias: Int?
     }
 
     public let layers: [Layer]
     public let count: Int
 
     public init(_ shape: ModelShape) {
-        var layers: [Layer] = []
         var offset = 0
-        for layer in 0..<shape.layers {
-            let ih = offset
-            offset += ParameterLayout.roundUp(shape.layerInputSize(layer) * shape.hidden)
-            let hh = offset
-            offset += ParameterLayout.roundUp(shape.hidden * shape.hidden)
-            let bias = offset
-            offset += ParameterLayout.roundUp(shape.hidden)
-            layers.append(Layer(inputWeightT: ih, recurrentWeightT: hh, bias: bias))
+        func reserve(_ floats: Int) -> Int {
+            defer { offset += ParameterLayout.roundUp(floats) }
+            return offset
         }
-        self.layers = layers
-        self.count = offset + ParameterLayout.alignment
+        let rows = shape.gateRows
+        layers = (0..<shape.layers).map { layer in
+            Layer(
+                inputWeightT: reserve(shape.layerInputSize(layer) * rows),
+                recurrentWeightT: reserve(shape.hidden * rows),
+                bias: reserve(rows),
+                recurrentBias: shape.cell == .gru ? reserve(shape.hidden) : nil)
+        }
+        count = offset + ParameterLayout.alignment
     }
 }

@@ -23,7 +23,11 @@ public protocol SampleSource: Sendable {
 public final class DataParallelEngine: @unchecked Sendable {
     public let pool: WorkerPool
     public let parameters: Parameters
-    public let optimizer: AdamState
+    /// The optimizer ``step(source:indices:)`` updates; nil for an engine
+    /// that only evaluates or computes gradients.
+    public let optimizer: AdamState?
+    /// How each step's batch gradient is formed from its shards'.
+    public let reduction: any GradientReduction
     public let backend: any ComputeBackend
     /// Samples per gradient shard.
     public let shardSize: Int
@@ -77,14 +81,18 @@ public final class DataParallelEngine: @unchecked Sendable {
     ///     `maxBatch / shardSize` workers have shards to run.
     ///   - samplesPerPass: how many samples a worker runs through the data
     ///     path together, in whole shards; results do not depend on it.
+    ///   - optimizer: nil for an engine that never steps.
     public init(
-        pool: WorkerPool, parameters: Parameters, optimizer: AdamState, backend: any ComputeBackend,
-        shardSize: Int, maxBatch: Int, samplesPerPass: Int = ShardPlan.defaultSamplesPerPass
+        pool: WorkerPool, parameters: Parameters, optimizer: AdamState? = nil, backend: any ComputeBackend,
+        shardSize: Int, maxBatch: Int, samplesPerPass: Int = ShardPlan.defaultSamplesPerPass,
+        reduction: any GradientReduction = ShardOrderedSum()
     ) throws(PinnedMemoryError) {
         precondition(shardSize >= 1 && maxBatch >= 1 && samplesPerPass >= 1, "sizes must be positive")
+        precondition(parameters.shape.unsupportedReason == nil, parameters.shape.unsupportedReason ?? "")
         self.pool = pool
         self.parameters = parameters
         self.optimizer = optimizer
+        self.reduction = reduction
         self.backend = backend
         self.shardSize = shardSize
         self.maxBatch = maxBatch
@@ -186,16 +194,17 @@ public final class DataParallelEngine: @unchecked Sendable {
 
     /// One training step on the samples at `indices` (at most ``maxBatch``):
     /// mean cross-entropy loss, its gradient, one Adam update. Returns the
-    /// batch's mean loss before the update.
+    /// batch's mean loss before the update. The engine must have an optimizer.
     public func step(source: any SampleSource, indices: UnsafeBufferPointer<Int32>) -> Float {
-        run(source: source, indices: indices, update: true)
+        guard let optimizer else { preconditionFailure("step(source:indices:) needs an engine with an optimizer") }
+        return run(source: source, indices: indices, optimizer: optimizer)
     }
 
     /// The mean loss of the samples at `indices` and its gradient, left in
     /// ``gradient``, without updating anything; ``logits(count:)`` then
     /// holds the batch's logits. What `recur verify` checks.
     public func lossAndGradients(source: any SampleSource, indices: UnsafeBufferPointer<Int32>) -> Float {
-        run(source: source, indices: indices, update: false)
+        run(source: source, indices: indices, optimizer: nil)
     }
 
     /// The logits of the first `count` samples of the last step's batch.
@@ -203,10 +212,15 @@ public final class DataParallelEngine: @unchecked Sendable {
         Array(UnsafeBufferPointer(start: shardLogits, count: min(count, maxShards * shardSize) * shape.classes))
     }
 
-    private func run(source: any SampleSource, indices: UnsafeBufferPointer<Int32>, update: Bool) -> Float {
+    /// One step's forward and backward passes and its gradient reduction,
+    /// then, with an optimizer, its update.
+    private func run(source: any SampleSource, indices: UnsafeBufferPointer<Int32>, optimizer: AdamState?) -> Float {
         let plan = ShardPlan(batch: indices.count, shardSize: shardSize)
         precondition(plan.batch >= 1 && plan.batch <= maxBatch, "batch must be 1...maxBatch")
-        let adamStep = optimizer.nextStep
+        let adamStep = optimizer?.nextStep
+        let shardGradients = ShardGradients(
+            shape: shape, layout: layout, backend: backend, shards: shardGradientPointers,
+            shardCount: plan.shardCount, samples: plan.batch, kept: kept, batchGradient: gradient.pointer)
         let gradientScale = 1 / Float(plan.batch)
         let indices = SharedIndices(buffer: indices)
         let shardsPerPass = plan.shardsPerPass(workers: pool.count, samplesPerPass: samplesPerPass)
@@ -230,19 +244,11 @@ public final class DataParallelEngine: @unchecked Sendable {
             clock = now
 
             for block in updatePlan.blocks[updatePlan.assignment[worker]] {
-                if let columns = block.outputColumns {
-                    backend.outputWeightGradient(
-                        shape: shape, layout: layout, kept: kept, samples: plan.batch, columns: columns,
-                        gradients: gradient.pointer)
-                } else {
-                    for range in updatePlan.ranges(of: block) {
-                        backend.sum(shardGradientPointers, count: plan.shardCount, into: gradient.pointer, range: range)
-                    }
-                }
+                reduction.reduce(block, of: shardGradients, plan: updatePlan)
                 now = monotonicNanoseconds()
                 times.allReduce += now - clock
                 clock = now
-                guard update else { continue }
+                guard let optimizer, let adamStep else { continue }
                 for range in updatePlan.ranges(of: block) {
                     backend.adam(adamStep, parameters: parameters.pointer, gradients: gradient.pointer,
                                  firstMoment: optimizer.firstMoment.pointer, secondMoment: optimizer.secondMoment.pointer,
@@ -260,7 +266,7 @@ public final class DataParallelEngine: @unchecked Sendable {
             times.steps += 1
             phaseTimes[worker * Self.phaseStride] = times
         }
-        if update { optimizer.steps += 1 }
+        optimizer?.steps += 1
         var loss: Float = 0
         for shard in 0..<plan.shardCount { loss += shardLosses[shard] }
         return loss / Float(plan.batch)

@@ -1,10 +1,5 @@
 
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A zero-filled, 64-byte-aligned buffer of floats, optionally bound to one
 /// NUMA node; freed when the last reference goes away.
@@ -51,8 +46,7 @@ public final class PinnedMemory: @unchecked Sendable {
             raw = memory
             owner = numaNode.topology
         } else {
-            var memory: UnsafeMutableRawPointer?
-            guard posix_memalign(&memory, Self.alignment, rounded) == 0, let memory else {
+            guard let memory = allocateAligned(bytes: rounded, alignment: Self.alignment) else {
                 throw .allocationFailed(bytes: rounded)
             }
             raw = memory
@@ -68,7 +62,7 @@ public final class PinnedMemory: @unchecked Sendable {
         if let owner {
             owner.free(raw, bytes: byteCount)
         } else {
-            free(raw)
+            freeAligned(raw)
         }
     }
 }

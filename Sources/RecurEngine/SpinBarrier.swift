@@ -1,11 +1,7 @@
+import RecurCore
 import Atomics
 import CRecurCPU
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A reusable barrier for a fixed number of threads that wait by spinning,
 /// then yielding, then sleeping, never on a mutex.
@@ -96,8 +92,7 @@ struct SpinBackoff {
     @inline(__always)
     mutating func wait() {
         if sleepNanoseconds > 0 {
-            var interval = timespec(tv_sec: 0, tv_nsec: sleepNanoseconds)
-            nanosleep(&interval, nil)
+            sleep(nanoseconds: sleepNanoseconds)
             sleepNanoseconds = min(sleepNanoseconds * 2, Self.longestSleepNanoseconds)
             return
         }
@@ -111,15 +106,12 @@ struct SpinBackoff {
             }
             return
         }
-        sched_yield()
+        yieldThread()
         if Self.nanoseconds() - start >= policy.spinNanoseconds + policy.yieldNanoseconds {
             sleepNanoseconds = Self.firstSleepNanoseconds
         }
     }
 
-    private static func nanoseconds() -> Int {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return now.tv_sec &* 1_000_000_000 &+ now.tv_nsec
-    }
+    @inline(__always)
+    private static func nanoseconds() -> Int { Int(monotonicNanoseconds()) }
 }

@@ -4,9 +4,10 @@ import RecurCore
 /// refreshing the transposed weights) is split between workers, so each
 /// worker does it for its own blocks of parameters with no barrier in between.
 ///
-/// An RNN block is 16 output units of one layer: those rows of `W_ih` and
-/// `W_hh` and those entries of both biases, which is exactly what the
-/// transposed copy of those 16 columns needs. The transposed columns of 16
+/// A recurrent block is 16 output units of one layer: those units' rows of
+/// `W_ih` and `W_hh` and entries of both biases, in every gate block
+/// (one range per gate and tensor), which is exactly what the transposed
+/// copy of those units' columns needs. The transposed columns of 16
 /// units are one 64-byte line per row, so no two workers write the same line.
 /// Their gradients are the shards' gradients summed.
 ///
@@ -60,22 +61,24 @@ public struct UpdatePlan: Hashable, Sendable {
             ranges += blockRanges
         }
         for layer in 0..<shape.layers {
-            let input = shape.layerInputSize(layer), hidden = shape.hidden
-            let ih = layout.inputWeight(layer: layer).offset, hh = layout.recurrentWeight(layer: layer).offset
-            let bih = layout.inputBias(layer: layer).offset, bhh = layout.recurrentBias(layer: layer).offset
-            for first in stride(from: 0, to: hidden, by: Self.unitsPerBlock) {
-                let units = first..<min(first + Self.unitsPerBlock, hidden)
-                add(
-                    [
-                        (ih + units.lowerBound * input)..<(ih + units.upperBound * input),
-                        (hh + units.lowerBound * hidden)..<(hh + units.upperBound * hidden),
-                        (bih + units.lowerBound)..<(bih + units.upperBound),
-                        (bhh + units.lowerBound)..<(bhh + units.upperBound),
-                    ],
-                    packed: PackedRows(layer: layer, units: units))
+            let tensors = layout.layers[layer].all
+            for first in stride(from: 0, to: shape.hidden, by: Self.unitsPerBlock) {
+                let units = first..<min(first + Self.unitsPerBlock, shape.hidden)
+                // The rows of these units in every gate block of every tensor of the layer.
+                var blockRanges: [Range<Int>] = []
+                for tensor in tensors {
+                    let rowLength = tensor.shape.count == 2 ? tensor.shape[1] : 1
+                    for gate in 0..<shape.cell.gateCount {
+                        let row = gate * shape.hidden
+                        blockRanges.append(
+                            (tensor.offset + (row + units.lowerBound) * rowLength)
+                                ..< (tensor.offset + (row + units.upperBound) * rowLength))
+                    }
+                }
+                add(blockRanges, packed: PackedRows(layer: layer, units: units))
             }
         }
-        let width = shape.flatFeatures, weight = layout.outputWeight.offset
+        let width = shape.headFeatures, weight = layout.outputWeight.offset
         for first in stride(from: 0, to: width, by: Self.columnsPerLinearBlock) {
             let columns = first..<min(first + Self.columnsPerLinearBlock, width)
             add(

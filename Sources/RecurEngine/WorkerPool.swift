@@ -1,10 +1,5 @@
 import Atomics
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A fixed team of persistent worker threads, one per ``Placement`` slot,
 /// that run the same job together.
@@ -44,12 +39,12 @@ public final class WorkerPool: @unchecked Sendable {
     public let barrier: SpinBarrier
 
     private let shared: WorkerPoolShared
-    private var threads: [pthread_t] = []
+    private var threads: [ThreadHandle] = []
     private var isShutDown = false
     /// The thread last bound to slot 0.
-    private var pinnedCaller: pthread_t?
+    private var pinnedCaller: ThreadHandle?
     /// The first thread bound to slot 0 and its binding before that.
-    private var firstCaller: (thread: pthread_t, binding: HwlocTopology.Bitmap)?
+    private var firstCaller: (thread: ThreadHandle, binding: HwlocTopology.Bitmap)?
 
     /// Number of workers, the calling thread included.
     public var count: Int { placement.threads }
@@ -109,7 +104,7 @@ public final class WorkerPool: @unchecked Sendable {
     /// error.
     public func run(_ job: @Sendable (Int) -> Void) {
         precondition(!isShutDown, "WorkerPool.run called after shutdown()")
-        if let caller = pinnedCaller, pthread_equal(caller, pthread_self()) == 0 {
+        if let caller = pinnedCaller, !sameThread(caller, currentThread()) {
             // A new calling thread: bind it as worker 0 too (best effort; the
             // first caller's binding failure was already reported by init).
             _ = pinCaller()
@@ -139,9 +134,9 @@ public final class WorkerPool: @unchecked Sendable {
         isShutDown = true
         shared.stopping = true
         shared.generation.value.wrappingIncrement(ordering: .releasing)
-        for thread in threads { pthread_join(thread, nil) }
+        for thread in threads { joinThread(thread) }
         threads = []
-        if let hwloc = shared.hwloc, let caller = firstCaller, pthread_equal(caller.thread, pthread_self()) != 0 {
+        if let hwloc = shared.hwloc, let caller = firstCaller, sameThread(caller.thread, currentThread()) {
             _ = hwloc.bindCurrentThread(to: caller.binding)
         }
         pinnedCaller = nil
@@ -177,10 +172,10 @@ public final class WorkerPool: @unchecked Sendable {
     /// first such thread had before. Returns nil on success or when not pinning.
     private func pinCaller() -> WorkerPoolError? {
         guard let hwloc = shared.hwloc else { return nil }
-        if firstCaller == nil, let binding = hwloc.currentThreadBinding() { firstCaller = (pthread_self(), binding) }
+        if firstCaller == nil, let binding = hwloc.currentThreadBinding() { firstCaller = (currentThread(), binding) }
         let pu = placement.slots[0].pu
         if let code = hwloc.bindCurrentThread(toPU: pu) { return .bindingFailed(worker: 0, pu: pu, errno: code) }
-        pinnedCaller = pthread_self()
+        pinnedCaller = currentThread()
         return nil
     }
 }
@@ -302,20 +297,17 @@ private final class WorkerThreadContext {
 /// main-actor code and trap when the new thread runs it).
 ///
 /// - Returns: The thread, or the `pthread_create` error code.
-func startWorkerThread(_ shared: WorkerPoolShared, worker: Int) -> Result<pthread_t, WorkerPoolError> {
+func startWorkerThread(_ shared: WorkerPoolShared, worker: Int) -> Result<ThreadHandle, WorkerPoolError> {
     let context = Unmanaged.passRetained(WorkerThreadContext(shared: shared, worker: worker))
-    var thread = pthread_t()
-    let status = pthread_create(
-        &thread, nil,
-        { raw in
-            guard let raw else { return nil }
-            let context = Unmanaged<WorkerThreadContext>.fromOpaque(raw).takeRetainedValue()
-            context.shared.workerLoop(worker: context.worker)
-            return nil
-        }, context.toOpaque())
-    guard status == 0 else {
+    let started = startThread(context: context.toOpaque()) { raw in
+        guard let raw else { return nil }
+        let context = Unmanaged<WorkerThreadContext>.fromOpaque(raw).takeRetainedValue()
+        context.shared.workerLoop(worker: context.worker)
+        return nil
+    }
+    guard let thread = started.thread else {
         context.release()
-        return .failure(.threadCreationFailed(worker: worker, code: status))
+        return .failure(.threadCreationFailed(worker: worker, code: started.status))
     }
     return .success(thread)
 }

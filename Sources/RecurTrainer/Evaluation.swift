@@ -50,9 +50,7 @@ extension EvaluationResult {
         let engine: DataParallelEngine
         do {
             engine = try DataParallelEngine(
-                pool: setup.pool, parameters: loaded.parameters,
-                optimizer: AdamState(layout: loaded.parameters.layout, learningRate: 1e-3),
-                backend: setup.backend, shardSize: 16, maxBatch: 256 * setup.pool.count)
+                pool: setup.pool, parameters: loaded.parameters, backend: setup.backend, shardSize: 16, maxBatch: 256 * setup.pool.count)
         } catch {
             throw .system("cannot allocate worker memory: \(error)")
         }

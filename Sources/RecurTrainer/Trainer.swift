@@ -16,6 +16,8 @@ public final class Trainer {
     public let train: Dataset
     public let test: Dataset
     public let engine: DataParallelEngine
+    /// The optimizer the engine steps, saved with every checkpoint.
+    private let optimizer: AdamState
     public let setup: ComputeSetup
     private let observer: any TrainingObserver
     private let checkpoints: CheckpointDirectory?
@@ -90,6 +92,7 @@ public final class Trainer {
         checkpoints = (options.checkpointDirectory ?? options.resume).map(CheckpointDirectory.init(path:))
         setup = try ComputeSetup(threads: options.threads, pin: options.pin, backend: options.backend)
         do {
+            self.optimizer = optimizer
             engine = try DataParallelEngine(
                 pool: setup.pool, parameters: parameters, optimizer: optimizer, backend: setup.backend,
                 shardSize: options.shardSize, maxBatch: options.batchSize, samplesPerPass: options.samplesPerPass)
@@ -223,7 +226,7 @@ public final class Trainer {
             optimizerSteps: globalStep, epoch: position.epoch, batchIndex: position.batch, seed: options.seed,
             batchSize: options.batchSize, learningRate: options.learningRate, shardSize: options.shardSize,
             epochs: options.epochs, stepLimit: options.steps)
-        let path = try folder.save(parameters: engine.parameters, optimizer: engine.optimizer, state: state)
+        let path = try folder.save(parameters: engine.parameters, optimizer: optimizer, state: state)
         lastCheckpoint = path
         lastCheckpointStep = globalStep
         observer.savedCheckpoint(CheckpointSaved(path: path, globalStep: globalStep))

@@ -23,7 +23,7 @@ public final class VerificationEngineTarget: VerificationTarget {
     public func lossAndGradients(inputs: [Float], labels: [Int32]) throws(RecurError) -> (
         loss: Float, gradients: FloatBuffer, logits: [Float]
     ) {
-        let engine = try engine(optimizer: AdamState(layout: parameters.layout, learningRate: 1e-3), batch: labels.count)
+        let engine = try engine(optimizer: nil, batch: labels.count)
         let source = ArraySampleSource(inputs: inputs, labels: labels, sampleSize: parameters.shape.sampleInputCount)
         let indices = (0..<Int32(labels.count)).map { $0 }
         let loss = indices.withUnsafeBufferPointer { engine.lossAndGradients(source: source, indices: $0) }
@@ -37,8 +37,8 @@ public final class VerificationEngineTarget: VerificationTarget {
         return indices.withUnsafeBufferPointer { engine.step(source: source, indices: $0) }
     }
 
-    /// The engine stepping `optimizer`, made on first use.
-    private func engine(optimizer: AdamState, batch: Int) throws(RecurError) -> DataParallelEngine {
+    /// The engine stepping `optimizer` (none for gradients alone), made on first use.
+    private func engine(optimizer: AdamState?, batch: Int) throws(RecurError) -> DataParallelEngine {
         if let engine, engine.optimizer === optimizer, engine.maxBatch >= batch { return engine }
         do {
             let made = try DataParallelEngine(

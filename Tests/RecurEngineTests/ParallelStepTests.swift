@@ -139,7 +139,17 @@ func shardsPerPass() {
 
 @Test("Update plans cover every parameter once and every packed column once", arguments: [1, 3, 16, 40])
 func updatePlan(workers: Int) {
-    for shape in [ModelShape.mnist, ModelShape(inputSize: 5, sequenceLength: 3, hidden: 19, layers: 3, classes: 4)] {
+    let small = ModelShape(inputSize: 5, sequenceLength: 3, hidden: 19, layers: 3, classes: 4)
+    var cells = [ModelShape.mnist, small]
+    for cell in [RecurrentCell.lstm, .gru] {
+        for head in ModelHead.allCases {
+            var shape = small
+            shape.cell = cell
+            shape.head = head
+            cells.append(shape)
+        }
+    }
+    for shape in cells {
         let layout = ParameterLayout(shape)
         let plan = UpdatePlan(layout: layout, workers: workers)
         #expect(plan.assignment.count == workers)
@@ -153,9 +163,17 @@ func updatePlan(workers: Int) {
             let units = plan.blocks.compactMap { $0.packed }.filter { $0.layer == layer }.flatMap { Array($0.units) }
             #expect(units == Array(0..<shape.hidden))
         }
+        // A recurrent block holds its units' rows of every gate of every tensor of the layer.
+        for block in plan.blocks {
+            guard let rows = block.packed else { continue }
+            let tensors = layout.layers[rows.layer].all
+            let covered = plan.ranges(of: block).reduce(0) { $0 + $1.count }
+            let expected = tensors.reduce(0) { $0 + $1.count } / shape.hidden * rows.units.count
+            #expect(covered == expected)
+        }
         // Linear-weight blocks cover its input columns once, each block all
         // rows of its columns.
-        let width = shape.sequenceLength * shape.hidden
+        let width = shape.headFeatures
         let linearBlocks = plan.blocks.filter { $0.outputColumns != nil }
         #expect(linearBlocks.flatMap { Array($0.outputColumns!) } == Array(0..<width))
         for block in linearBlocks {
