@@ -178,7 +178,6 @@ extension MatrixProduct {
     /// `valid` columns of the tile are real; B is read in whole vectors.
     private func kernel<Shape: TileShape, Edge: TileEdge>(_: Shape.Type, _: Edge.Type, i: Int, j: Int, valid: Int) {
         let r = Shape.rows, v = Shape.vectors
-        let c = operands.c, cRowStride = shape.cRowStride
         @inline(__always) func load(_ p: UnsafePointer<Float>, _ lanes: Int) -> Vec {
             Edge.isPartial ? loadPartial(p, valid: lanes) : p.vec(0)
         }
@@ -206,7 +205,8 @@ extension MatrixProduct {
             }
         }
         if shape.accumulate {
-            let p0 = UnsafePointer(c + i * cRowStride + j)
+            let cRowStride = shape.cRowStride
+            let p0 = UnsafePointer(operands.c + i * cRowStride + j)
             c00 += load(p0, valid)
             if v > 1 { c01 += load(p0 + 1 * w, valid - 1 * w) }
             if v > 2 { c02 += load(p0 + 2 * w, valid - 2 * w) }
@@ -247,13 +247,11 @@ extension MatrixProduct {
                 if v > 3 { c53 += load(p5 + 3 * w, valid - 3 * w) }
             }
         }
-        let a = operands.a, b = operands.b
         let aRow = shape.aRowStride, aStep = shape.aDepthStride, bStep = shape.bRowStride
-        let aSegmentStride = shape.aSegmentStride, bSegmentStride = shape.bSegmentStride, depth = shape.depth
         for s in 0..<shape.segments {
-            var ap = a + s * aSegmentStride + i * aRow
-            var bp = b + s * bSegmentStride + j
-            for _ in 0..<depth {
+            var ap = operands.a + s * shape.aSegmentStride + i * aRow
+            var bp = operands.b + s * shape.bSegmentStride + j
+            for _ in 0..<shape.depth {
                 let b0 = bp.vec(0)
                 let b1 = v > 1 ? bp.vec(1 * w) : Vec()
                 let b2 = v > 2 ? bp.vec(2 * w) : Vec()
@@ -322,7 +320,8 @@ extension MatrixProduct {
             if r > 4 { storeRow(Edge.self, .tanh, nil, 0, i + 4, j, valid, v, c40, c41, c42, c43) }
             if r > 5 { storeRow(Edge.self, .tanh, nil, 0, i + 5, j, valid, v, c50, c51, c52, c53) }
         case .tanhGradient(let hRowStride):
-            let h = operands.h
+            // Set whenever the epilogue is a tanh gradient (`init`).
+            let h: UnsafePointer<Float>? = operands.h.unsafelyUnwrapped
             storeRow(Edge.self, .tanhGradient, h, hRowStride, i, j, valid, v, c00, c01, c02, c03)
             if r > 1 { storeRow(Edge.self, .tanhGradient, h, hRowStride, i + 1, j, valid, v, c10, c11, c12, c13) }
             if r > 2 { storeRow(Edge.self, .tanhGradient, h, hRowStride, i + 2, j, valid, v, c20, c21, c22, c23) }
