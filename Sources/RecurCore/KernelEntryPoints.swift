@@ -2,11 +2,14 @@
 /// product, without its operands: `C (=|+=) bias + A·B` with
 /// `A(i, k) = a[i * aRowStride + k * aDepthStride + s * aSegmentStride]` over
 /// `segments` blocks of `depth` steps, and `B(k, j) = b[k * bRowStride + j +
-/// s * bSegmentStride]`, `C` contiguous along columns (see each kernel
-/// build's `MatrixProduct`). What tests and benchmarks describe a product by.
-@_spi(Kernels) public struct ProductShape: Sendable, CustomStringConvertible {
+/// s * bSegmentStride]`, `C` contiguous along columns. Each kernel build's
+/// `MatrixProduct` is one of these plus its operands
+/// (``ProductOperandPointers``); the model's products are described once, in
+/// `ModelProducts.swift`, for the kernels' forward and backward pass and for
+/// the benchmarks that measure them.
+@_spi(Kernels) public struct ProductShape: Hashable, Sendable, CustomStringConvertible {
     /// What happens to each output element once its sum is complete.
-    public enum Epilogue: Sendable {
+    public enum Epilogue: Hashable, Sendable {
         case none
         /// `tanh(sum)`: a forward step of the RNN.
         case tanh

@@ -102,6 +102,28 @@ import Testing
         }
     }
 
+    /// The model's own products (`ModelProducts.swift`, what the forward
+    /// pass, BPTT and the kernel benchmarks run) on a small model whose
+    /// hidden size leaves a partial vector, layer 0's input weight gradient
+    /// transposed and layer 1's not.
+    @Test(arguments: KernelVariant.supported)
+    func modelProductsMatchReference(variant: KernelVariant) {
+        let model = ModelShape(inputSize: 5, sequenceLength: 4, hidden: 20, layers: 2, classes: 3)
+        var problems: [String] = []
+        for samples in [1, 3] {
+            for (index, product) in PassProduct.all(model, samples: samples).enumerated() {
+                let operands = ProductOperands(product.shape, seed: UInt64(100 * samples + index))
+                let result = operands.run(variant)
+                problems += operands.problems(in: result, tanhError: TanhTests.absoluteBound).map {
+                    "\(product.name), m = \(samples): \($0)"
+                }
+            }
+        }
+        if !problems.isEmpty {
+            Issue.record("\(variant): \(problems.count) problems, first: \(problems.prefix(4))")
+        }
+    }
+
     /// The AVX-512 and AVX2 builds run the same fused multiply-adds in the
     /// same order, so their results agree to the bit.
     @Test(

@@ -7,7 +7,9 @@ struct ModelProduct: Sendable {
     var shape: ProductShape
 
     /// Every matrix product of a shard of `model`'s forward and backward pass,
-    /// at each of `sampleCounts` samples, grouped by product.
+    /// at each of `sampleCounts` samples, grouped by product. The shapes are
+    /// RecurCore's descriptions of the model's products (`ModelProducts.swift`),
+    /// the ones the kernels' forward pass and BPTT build their products from.
     static func all(_ model: ModelShape, sampleCounts: [Int]) -> [ModelProduct] {
         let kinds: [(String, (Int) -> ProductShape)] = [
             ("Input projection L0", { .inputProjection(model, layer: 0, samples: $0) }),

@@ -13,23 +13,3 @@
     dot: { dot($0, $1, count: $2) },
     columnSums: { columnSums($0, rows: $1, rowStride: $2, count: $3, into: $4) },
     peakProbe: { PeakProbe.run(iterations: $0, seed: $1) })
-
-extension MatrixProduct {
-    /// The product `shape` over `operands` (whose `bias` and `h` must be set
-    /// where the shape has a bias or a `tanhGradient` epilogue).
-    @_spi(Kernels) public init(_ shape: ProductShape, _ operands: ProductOperandPointers) {
-        let epilogue: Epilogue
-        switch shape.epilogue {
-        case .none: epilogue = .none
-        case .tanh: epilogue = .tanh
-        case .tanhGradient(let hRowStride): epilogue = .tanhGradient(operands.h!, rowStride: hRowStride)
-        }
-        self.init(
-            rows: shape.rows, columns: shape.columns, depth: shape.depth, segments: shape.segments,
-            a: operands.a, aRowStride: shape.aRowStride, aDepthStride: shape.aDepthStride,
-            aSegmentStride: shape.aSegmentStride,
-            b: operands.b, bRowStride: shape.bRowStride, bSegmentStride: shape.bSegmentStride,
-            c: operands.c, cRowStride: shape.cRowStride,
-            accumulate: shape.accumulate, bias: shape.hasBias ? operands.bias! : nil, epilogue: epilogue)
-    }
-}

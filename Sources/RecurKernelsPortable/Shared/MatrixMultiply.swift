@@ -1,7 +1,11 @@
+@_spi(Kernels) import RecurCore
 import CRecurCPU
 
-/// One matrix product `C (=|+=) bias + A·B` on raw row-major buffers, with
-/// strides general enough for every product of the model:
+/// One matrix product `C (=|+=) bias + A·B` on raw row-major buffers: a
+/// ``ProductShape`` (sizes, strides, segments, accumulation, bias, epilogue;
+/// RecurCore, the one description of a product's geometry) run on its
+/// operands. The shape's strides are general enough for every product of the
+/// model:
 ///
 /// - `A(i, k) = a[i * aRowStride + k * aDepthStride]`: a plain matrix
 ///   (`aDepthStride == 1`) or a transposed one (`aRowStride == 1`), so weight
@@ -21,57 +25,38 @@ import CRecurCPU
 ///
 /// Public only to the `Kernels` SPI, for benchmarks and tests of the kernels.
 @_spi(Kernels) public struct MatrixProduct {
-    public var rows: Int
-    public var columns: Int
-    public var depth: Int
-    public var segments: Int = 1
-    public var a: UnsafePointer<Float>
-    public var aRowStride: Int
-    public var aDepthStride: Int
-    public var aSegmentStride: Int = 0
-    public var b: UnsafePointer<Float>
-    public var bRowStride: Int
-    public var bSegmentStride: Int = 0
-    public var c: UnsafeMutablePointer<Float>
-    public var cRowStride: Int
-    /// `C += A·B` instead of `C = A·B`.
-    public var accumulate = false
-    /// A row vector added to every row before the products.
-    public var bias: UnsafePointer<Float>? = nil
-    public var epilogue: Epilogue = .none
+    /// The product's geometry.
+    public let shape: ProductShape
+    /// The buffers it runs on; `bias` set exactly when the shape has a bias,
+    /// `h` exactly when its epilogue is `tanhGradient`.
+    public let operands: ProductOperandPointers
 
-    public init(
-        rows: Int, columns: Int, depth: Int, segments: Int = 1,
-        a: UnsafePointer<Float>, aRowStride: Int, aDepthStride: Int, aSegmentStride: Int = 0,
-        b: UnsafePointer<Float>, bRowStride: Int, bSegmentStride: Int = 0,
-        c: UnsafeMutablePointer<Float>, cRowStride: Int,
-        accumulate: Bool = false, bias: UnsafePointer<Float>? = nil, epilogue: Epilogue = .none
-    ) {
-        self.rows = rows
-        self.columns = columns
-        self.depth = depth
-        self.segments = segments
-        self.a = a
-        self.aRowStride = aRowStride
-        self.aDepthStride = aDepthStride
-        self.aSegmentStride = aSegmentStride
-        self.b = b
-        self.bRowStride = bRowStride
-        self.bSegmentStride = bSegmentStride
-        self.c = c
-        self.cRowStride = cRowStride
-        self.accumulate = accumulate
-        self.bias = bias
-        self.epilogue = epilogue
+    /// The product `shape` over `operands`, whose `bias` and `h` must be set
+    /// where the shape has a bias or a `tanhGradient` epilogue (and are
+    /// ignored where it has not).
+    public init(_ shape: ProductShape, _ operands: ProductOperandPointers) {
+        var operands = operands
+        if shape.hasBias {
+            precondition(operands.bias != nil, "a product with a bias needs its bias operand")
+        } else {
+            operands.bias = nil
+        }
+        if case .tanhGradient = shape.epilogue {
+            precondition(operands.h != nil, "a tanh-gradient epilogue needs its h operand")
+        } else {
+            operands.h = nil
+        }
+        self.shape = shape
+        self.operands = operands
     }
 
-    /// What happens to each output element once its sum is complete.
-    public enum Epilogue {
-        case none
-        /// `C = tanh(sum)`: the RNN's activation.
-        case tanh
-        /// `C = sum · (1 - h²)`, with `h` laid out like C: the gradient through tanh.
-        case tanhGradient(UnsafePointer<Float>, rowStride: Int)
+    /// The product `shape` over `a`, `b` and `c`, with `bias` and `h` where
+    /// the shape has a bias or a `tanhGradient` epilogue.
+    public init(
+        _ shape: ProductShape, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+        bias: UnsafePointer<Float>? = nil, h: UnsafePointer<Float>? = nil
+    ) {
+        self.init(shape, ProductOperandPointers(a: a, b: b, c: c, bias: bias, h: h))
     }
 }
 
@@ -93,7 +78,8 @@ extension MatrixProduct {
     public func run() {
         let w = Vec.scalarCount
         let tileWidth = tileVectors * w
-        let bRowBytes = max(1, depth * segments) * MemoryLayout<Float>.stride
+        let columns = shape.columns
+        let bRowBytes = max(1, shape.depth * shape.segments) * MemoryLayout<Float>.stride
         let chunk = max(1, bChunkBytes / bRowBytes / tileWidth) * tileWidth
         var start = 0
         while start < columns {
@@ -116,6 +102,7 @@ extension MatrixProduct {
 
     @inline(__always)
     private func forEachRowTile(_ body: (Int, Int) -> Void) {
+        let rows = shape.rows
         var i = 0
         while i + tileRows <= rows {
             body(i, tileRows)
@@ -201,7 +188,7 @@ extension MatrixProduct {
         var c30 = Vec(), c31 = Vec(), c32 = Vec(), c33 = Vec()
         var c40 = Vec(), c41 = Vec(), c42 = Vec(), c43 = Vec()
         var c50 = Vec(), c51 = Vec(), c52 = Vec(), c53 = Vec()
-        if let bias {
+        if let bias = operands.bias {
             let b0 = load(bias + j + 0 * w, valid - 0 * w)
             c00 = b0; c10 = b0; c20 = b0; c30 = b0; c40 = b0; c50 = b0
             if v > 1 {
@@ -217,8 +204,9 @@ extension MatrixProduct {
                 c03 = b3; c13 = b3; c23 = b3; c33 = b3; c43 = b3; c53 = b3
             }
         }
-        if accumulate {
-            let p0 = UnsafePointer(c + i * cRowStride + j)
+        if shape.accumulate {
+            let cRowStride = shape.cRowStride
+            let p0 = UnsafePointer(operands.c + i * cRowStride + j)
             c00 += load(p0, valid)
             if v > 1 { c01 += load(p0 + 1 * w, valid - 1 * w) }
             if v > 2 { c02 += load(p0 + 2 * w, valid - 2 * w) }
@@ -259,11 +247,11 @@ extension MatrixProduct {
                 if v > 3 { c53 += load(p5 + 3 * w, valid - 3 * w) }
             }
         }
-        let aRow = aRowStride, aStep = aDepthStride, bStep = bRowStride
-        for s in 0..<segments {
-            var ap = a + s * aSegmentStride + i * aRow
-            var bp = b + s * bSegmentStride + j
-            for _ in 0..<depth {
+        let aRow = shape.aRowStride, aStep = shape.aDepthStride, bStep = shape.bRowStride
+        for s in 0..<shape.segments {
+            var ap = operands.a + s * shape.aSegmentStride + i * aRow
+            var bp = operands.b + s * shape.bSegmentStride + j
+            for _ in 0..<shape.depth {
                 let b0 = bp.vec(0)
                 let b1 = v > 1 ? bp.vec(1 * w) : Vec()
                 let b2 = v > 2 ? bp.vec(2 * w) : Vec()
@@ -316,7 +304,7 @@ extension MatrixProduct {
         // accumulators (a switch per row made every tile spill them). The
         // three cases are written out: one local function taking the mode
         // cut the 1-row tiles (m = 1) from 47% of the peak to 17%.
-        switch epilogue {
+        switch shape.epilogue {
         case .none:
             storeRow(Edge.self, .none, nil, 0, i, j, valid, v, c00, c01, c02, c03)
             if r > 1 { storeRow(Edge.self, .none, nil, 0, i + 1, j, valid, v, c10, c11, c12, c13) }
@@ -331,7 +319,9 @@ extension MatrixProduct {
             if r > 3 { storeRow(Edge.self, .tanh, nil, 0, i + 3, j, valid, v, c30, c31, c32, c33) }
             if r > 4 { storeRow(Edge.self, .tanh, nil, 0, i + 4, j, valid, v, c40, c41, c42, c43) }
             if r > 5 { storeRow(Edge.self, .tanh, nil, 0, i + 5, j, valid, v, c50, c51, c52, c53) }
-        case .tanhGradient(let h, let hRowStride):
+        case .tanhGradient(let hRowStride):
+            // Set whenever the epilogue is a tanh gradient (`init`).
+            let h: UnsafePointer<Float>? = operands.h.unsafelyUnwrapped
             storeRow(Edge.self, .tanhGradient, h, hRowStride, i, j, valid, v, c00, c01, c02, c03)
             if r > 1 { storeRow(Edge.self, .tanhGradient, h, hRowStride, i + 1, j, valid, v, c10, c11, c12, c13) }
             if r > 2 { storeRow(Edge.self, .tanhGradient, h, hRowStride, i + 2, j, valid, v, c20, c21, c22, c23) }
@@ -357,7 +347,7 @@ extension MatrixProduct {
         @inline(__always) func store(_ x: Vec, _ p: UnsafeMutablePointer<Float>, _ lanes: Int) {
             if Edge.isPartial { storePartial(x, p, valid: lanes) } else { p.store(x, 0) }
         }
-        let row = c + i * cRowStride + j
+        let row = operands.c + i * shape.cRowStride + j
         switch mode {
         case .none:
             store(x0, row, valid)

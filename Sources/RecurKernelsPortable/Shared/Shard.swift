@@ -1,4 +1,4 @@
-import RecurCore
+@_spi(Kernels) import RecurCore
 
 /// Where a pass's workspace keeps what: every layer's outputs over all time
 /// steps, then two gradient sequences, then the logits' gradient
@@ -38,21 +38,21 @@ private struct WorkspaceLayout {
 
 /// The linear layer's weight gradient for inputs `columns`: `∂W = ∂logitsᵀ·H`
 /// over `samples` rows of the logits' gradient and of the last layer's
-/// outputs `top` (each sample's flattened outputs one row).
+/// outputs `top` (each sample's flattened outputs one row), as
+/// ``ProductShape/linearWeightGradient(_:samples:columns:)``.
 func outputWeightProduct(
     shape: ModelShape, layout: ParameterLayout, logitGradient: UnsafePointer<Float>, top: UnsafePointer<Float>,
     samples: Int, columns: Range<Int>, gradients: UnsafeMutablePointer<Float>
 ) {
-    let width = shape.flatFeatures
     MatrixProduct(
-        rows: shape.classes, columns: columns.count, depth: samples,
-        a: logitGradient, aRowStride: 1, aDepthStride: shape.classes,
-        b: top + columns.lowerBound, bRowStride: width,
-        c: gradients + layout.outputWeight.offset + columns.lowerBound, cRowStride: width
+        .linearWeightGradient(shape, samples: samples, columns: columns.count),
+        a: logitGradient, b: top + columns.lowerBound,
+        c: gradients + layout.outputWeight.offset + columns.lowerBound
     ).run()
 }
 
-/// Forward pass and loss for the pass's shards, on its raw buffers. With
+/// Forward pass and loss for the pass's shards, on its raw buffers, with the
+/// products of `ModelProducts.swift` (RecurCore). With
 /// `pass.gradients` set, also leaves the logits' gradient in the workspace
 /// for ``backwardShard(_:)``. Writes each shard's summed loss to
 /// `pass.losses` when set; returns their sum.
@@ -60,7 +60,8 @@ func forwardShard(_ pass: ShardPass) -> Float {
     let shape = pass.shape
     let steps = shape.sequenceLength, hidden = shape.hidden, classes = shape.classes
     let m = pass.samples
-    let sequenceStride = steps * hidden  // one sample's outputs of one layer
+    let sequenceStride = shape.flatFeatures  // one sample's outputs of one layer
+    let recurrentStep = ProductShape.recurrentStep(shape, samples: m)
     let workspace = WorkspaceLayout(pass)
     let logitGradient = workspace.logitGradient
     let parameters = pass.parameters
@@ -70,24 +71,17 @@ func forwardShard(_ pass: ShardPass) -> Float {
     // at once (biases folded in), then the recurrence h[t] = tanh(u[t] + h[t-1] W_hhᵀ).
     for layer in 0..<shape.layers {
         let packed = pass.packedLayout.layers[layer]
-        let inputSize = shape.layerInputSize(layer)
         let input = layer == 0 ? pass.inputs : UnsafePointer(workspace.output(layer - 1))
         let h = workspace.output(layer)
         MatrixProduct(
-            rows: m * steps, columns: hidden, depth: inputSize,
-            a: input, aRowStride: inputSize, aDepthStride: 1,
-            b: pass.packed + packed.inputWeightT, bRowStride: hidden,
-            c: h, cRowStride: hidden,
-            bias: pass.packed + packed.bias
+            .inputProjection(shape, layer: layer, samples: m),
+            a: input, b: pass.packed + packed.inputWeightT, c: h, bias: pass.packed + packed.bias
         ).run()
         tanhRows(h, rows: m, rowStride: sequenceStride, count: hidden)
         for t in 1..<max(steps, 1) {
             MatrixProduct(
-                rows: m, columns: hidden, depth: hidden,
-                a: UnsafePointer(h + (t - 1) * hidden), aRowStride: sequenceStride, aDepthStride: 1,
-                b: pass.packed + packed.recurrentWeightT, bRowStride: hidden,
-                c: h + t * hidden, cRowStride: sequenceStride,
-                accumulate: true, epilogue: .tanh
+                recurrentStep,
+                a: UnsafePointer(h + (t - 1) * hidden), b: pass.packed + packed.recurrentWeightT, c: h + t * hidden
             ).run()
         }
     }
@@ -117,7 +111,8 @@ func forwardShard(_ pass: ShardPass) -> Float {
 }
 
 /// Backprop through time: the linear layer, then each RNN layer from the top,
-/// its time steps from the last. The two spare sequences of the workspace
+/// its time steps from the last, with the products of `ModelProducts.swift`
+/// (RecurCore). The two spare sequences of the workspace
 /// hold `∂loss/∂h` of a layer, turned in place into `∂loss/∂z` (before tanh),
 /// and the gradient passed to the layer below.
 /// Runs after ``forwardShard(_:)`` on the same pass and workspace; writes
@@ -130,7 +125,8 @@ func backwardShard(_ pass: ShardPass) {
     let shape = pass.shape, layout = pass.layout
     let steps = shape.sequenceLength, hidden = shape.hidden, classes = shape.classes
     let m = pass.samples
-    let sequenceStride = steps * hidden
+    let sequenceStride = shape.flatFeatures
+    let recurrentStepGradient = ProductShape.recurrentStepGradient(shape, samples: m)
     let workspace = WorkspaceLayout(pass)
     let logitGradient = UnsafePointer(workspace.logitGradient)
     var (current, spare) = workspace.gradientSequences
@@ -152,12 +148,7 @@ func backwardShard(_ pass: ShardPass) {
             shardLogitGradient, rows: rows.count, rowStride: classes, count: classes,
             into: shardGradients[shard] + layout.outputBias.offset)
     }
-    MatrixProduct(
-        rows: m, columns: sequenceStride, depth: classes,
-        a: logitGradient, aRowStride: classes, aDepthStride: 1,
-        b: fcWeight, bRowStride: sequenceStride,
-        c: current, cRowStride: sequenceStride
-    ).run()
+    MatrixProduct(.linearInputGradient(shape, samples: m), a: logitGradient, b: fcWeight, c: current).run()
 
     for layer in stride(from: shape.layers - 1, through: 0, by: -1) {
         let h = UnsafePointer(workspace.output(layer))
@@ -172,11 +163,9 @@ func backwardShard(_ pass: ShardPass) {
             rows: m, rowStride: sequenceStride, count: hidden)
         for t in stride(from: steps - 2, through: 0, by: -1) {
             MatrixProduct(
-                rows: m, columns: hidden, depth: hidden,
-                a: UnsafePointer(current + (t + 1) * hidden), aRowStride: sequenceStride, aDepthStride: 1,
-                b: recurrentWeight, bRowStride: hidden,
-                c: current + t * hidden, cRowStride: sequenceStride,
-                accumulate: true, epilogue: .tanhGradient(h + t * hidden, rowStride: sequenceStride)
+                recurrentStepGradient,
+                a: UnsafePointer(current + (t + 1) * hidden), b: recurrentWeight, c: current + t * hidden,
+                h: h + t * hidden
             ).run()
         }
 
@@ -187,15 +176,13 @@ func backwardShard(_ pass: ShardPass) {
             let gradients = shardGradients[shard]
             let dz = UnsafePointer(current + rows.lowerBound * sequenceStride)
             MatrixProduct(
-                rows: hidden, columns: hidden, depth: steps - 1, segments: rows.count,
-                a: dz + hidden, aRowStride: 1, aDepthStride: hidden, aSegmentStride: sequenceStride,
-                b: h + rows.lowerBound * sequenceStride, bRowStride: hidden, bSegmentStride: sequenceStride,
-                c: gradients + layout.recurrentWeight(layer: layer).offset, cRowStride: hidden
+                .recurrentWeightGradient(shape, samples: rows.count),
+                a: dz + hidden, b: h + rows.lowerBound * sequenceStride,
+                c: gradients + layout.recurrentWeight(layer: layer).offset
             ).run()
             inputWeightGradient(
-                dz: dz, input: input + rows.lowerBound * steps * inputSize, rows: rows.count * steps,
-                inputSize: inputSize, hidden: hidden,
-                transposedVia: shape.transposesInputWeightGradient(layer: layer, samples: rows.count) ? spare : nil,
+                shape: shape, layer: layer, samples: rows.count,
+                dz: dz, input: input + rows.lowerBound * steps * inputSize, scratch: spare,
                 into: gradients + layout.inputWeight(layer: layer).offset)
             let biasGradient = gradients + layout.inputBias(layer: layer).offset
             columnSums(dz, rows: rows.count * steps, rowStride: hidden, count: hidden, into: biasGradient)
@@ -205,45 +192,32 @@ func backwardShard(_ pass: ShardPass) {
         // Gradient to the layer below: ∂x = ∂z·W_ih.
         if layer > 0 {
             MatrixProduct(
-                rows: m * steps, columns: inputSize, depth: hidden,
-                a: UnsafePointer(current), aRowStride: hidden, aDepthStride: 1,
-                b: inputWeight, bRowStride: inputSize,
-                c: spare, cRowStride: inputSize
+                .gradientToLayerBelow(shape, layer: layer, samples: m), a: UnsafePointer(current), b: inputWeight, c: spare
             ).run()
             swap(&current, &spare)
         }
     }
 }
 
-/// `∂W_ih = ∂Zᵀ·X` (hidden x inputSize) over `rows` rows of `∂Z` and `X`;
-/// with `scratch` (`inputSize * hidden` floats), computed as its transpose
-/// `Xᵀ·∂Z` there and transposed into place
-/// (``ModelShape/transposesInputWeightGradient(layer:samples:)`` says when).
-/// Either way each element is the same chain of fused multiply-adds with
-/// the factors swapped, so the bits are the same.
+/// `∂W_ih = ∂Zᵀ·X` (hidden x inputSize) over `samples` samples' rows of
+/// `∂Z` and `X`, as ``ProductShape/inputWeightGradient(_:layer:samples:)``:
+/// where ``ModelShape/transposesInputWeightGradient(layer:samples:)`` says
+/// so, computed as its transpose `Xᵀ·∂Z` in `scratch` (`inputSize * hidden`
+/// floats) and transposed into place. Either way each element is the same
+/// chain of fused multiply-adds with the factors swapped, so the bits are
+/// the same.
 private func inputWeightGradient(
-    dz: UnsafePointer<Float>, input: UnsafePointer<Float>, rows: Int, inputSize: Int, hidden: Int,
-    transposedVia scratch: UnsafeMutablePointer<Float>?, into gradient: UnsafeMutablePointer<Float>
+    shape: ModelShape, layer: Int, samples: Int, dz: UnsafePointer<Float>, input: UnsafePointer<Float>,
+    scratch: UnsafeMutablePointer<Float>, into gradient: UnsafeMutablePointer<Float>
 ) {
-    guard let scratch else {
-        productOfTransposed(dz, columns: hidden, input, columns: inputSize, rows: rows, into: gradient)
+    let product = ProductShape.inputWeightGradient(shape, layer: layer, samples: samples)
+    guard shape.transposesInputWeightGradient(layer: layer, samples: samples) else {
+        MatrixProduct(product, a: dz, b: input, c: gradient).run()
         return
     }
-    productOfTransposed(input, columns: inputSize, dz, columns: hidden, rows: rows, into: scratch)
+    MatrixProduct(product, a: input, b: dz, c: scratch).run()
+    let inputSize = shape.layerInputSize(layer), hidden = shape.hidden
     for unit in 0..<hidden {
         for i in 0..<inputSize { gradient[unit * inputSize + i] = scratch[i * hidden + unit] }
     }
-}
-
-/// `C = Aᵀ·B` for row-major `A` (rows x m) and `B` (rows x n): `C` is m x n.
-private func productOfTransposed(
-    _ a: UnsafePointer<Float>, columns m: Int, _ b: UnsafePointer<Float>, columns n: Int, rows: Int,
-    into c: UnsafeMutablePointer<Float>
-) {
-    MatrixProduct(
-        rows: m, columns: n, depth: rows,
-        a: a, aRowStride: 1, aDepthStride: m,
-        b: b, bRowStride: n,
-        c: c, cRowStride: n
-    ).run()
 }
