@@ -189,19 +189,45 @@ public enum BenchRunner {
     }
 
     /// The FMA throughput of all of `setup`'s workers running the probe at
-    /// once, GFLOP/s: the best of five runs of about 50 ms.
-    public static func measurePeakGFLOPS(_ setup: ComputeSetup) -> Double {
+    /// once, GFLOP/s: the best of `repeats` runs of about `seconds` each,
+    /// after one untimed run that wakes the workers and ramps up the clocks.
+    ///
+    /// In each run the workers first meet at the pool's barrier, so a
+    /// sleeping worker's wake-up and the dispatch are not timed; each then
+    /// reads the clock around its own probe, and the run is timed from the
+    /// earliest start to the last finish (``peakGFLOPS(flops:starts:ends:)``),
+    /// as the C reference probe, Benchmarks/peak-probe/fma_probe.c, does.
+    public static func measurePeakGFLOPS(_ setup: ComputeSetup, seconds: Double = 0.25, repeats: Int = 5) -> Double {
         let backend = setup.backend
-        let iterations = probeIterations(backend, seconds: 0.05)
-        let flops = WorkerSlots<Double>(count: setup.pool.count, initial: 0)
+        let pool = setup.pool
+        let iterations = probeIterations(backend, seconds: seconds)
+        let flops = WorkerSlots<Double>(count: pool.count, initial: 0)
+        let starts = WorkerSlots<Int64>(count: pool.count, initial: 0)
+        let ends = WorkerSlots<Int64>(count: pool.count, initial: 0)
+        pool.run { _ in
+            pool.barrier.wait()
+            _ = backend.fmaPeakProbe(iterations: max(1, iterations / 5))
+        }
         var best = 0.0
-        for _ in 0..<5 {
-            let start = monotonicNanoseconds()
-            setup.pool.run { worker in flops[worker] = backend.fmaPeakProbe(iterations: iterations) }
-            let seconds = Double(monotonicNanoseconds() - start) / 1e9
-            best = max(best, flops.values.reduce(0, +) / seconds / 1e9)
+        for _ in 0..<max(1, repeats) {
+            pool.run { worker in
+                pool.barrier.wait()
+                starts[worker] = monotonicNanoseconds()
+                flops[worker] = backend.fmaPeakProbe(iterations: iterations)
+                ends[worker] = monotonicNanoseconds()
+            }
+            best = max(best, peakGFLOPS(flops: flops.values, starts: starts.values, ends: ends.values))
         }
         return best
+    }
+
+    /// GFLOP/s of workers that did `flops[i]` between monotonic nanoseconds
+    /// `starts[i]` and `ends[i]`: all their FLOPs over the span from the
+    /// earliest start to the last finish (0 for an empty or zero span), so a
+    /// late start or a slow worker counts against the figure.
+    public static func peakGFLOPS(flops: [Double], starts: [Int64], ends: [Int64]) -> Double {
+        guard let first = starts.min(), let last = ends.max(), last > first else { return 0 }
+        return flops.reduce(0, +) / Double(last - first)
     }
 }
 

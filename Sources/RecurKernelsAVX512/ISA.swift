@@ -12,8 +12,10 @@ let backendName = "avx512"
 let tileRows = 6
 let tileVectors = 4
 
-/// Independent FMA chains of the peak probe: 12 zmm registers.
-let probeChains = 12
+/// Independent FMA chains of the peak probe: 16 of the 32 zmm registers, twice
+/// the 8 that two FMA pipes with 4-cycle latency need (as the C reference
+/// probe, Benchmarks/peak-probe/fma_probe.c).
+let probeChains = 16
 
 /// The most of B a column chunk of a matrix product keeps in cache while its
 /// row panels sweep over it: a quarter of Zen 4's 1 MiB L2, an eighth of

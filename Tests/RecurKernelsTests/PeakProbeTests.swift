@@ -8,17 +8,28 @@ import Testing
     /// `chains` chains of one 16-float FMA (2 FLOPs per lane) per iteration.
     static func flops(_ iterations: Int, chains: Int) -> Double { Double(iterations) * Double(chains) * 16 * 2 }
 
-    /// The sum of the probe's 12 values after `iterations` in closed form: the
+    /// The sum of the probe's 16 values after `iterations` in closed form: the
     /// first `chains` run `c ← c(1-s) + s` from `s + k`, converging to 1 as
     /// `(1-s)ⁿ`; the others keep `s + k`. 16 lanes each.
     static func checksum(_ iterations: Int, seed s: Double, chains: Int) -> (value: Double, magnitude: Double) {
         var total = 0.0, magnitude = 0.0
-        for k in 0..<12 {
+        for k in 0..<16 {
             let c = k < chains ? 1 + (s + Double(k) - 1) * pow(1 - s, Double(iterations)) : s + Double(k)
             total += c
             magnitude += abs(c)
         }
         return (16 * total, 16 * magnitude)
+    }
+
+    /// Every build runs at least the 8 chains two FMA pipes of 4-cycle latency
+    /// need, counted in hardware registers (a 16-float `Vec` is 1 zmm, 2 ymm or
+    /// 4 xmm/NEON registers), and no more than the probe has.
+    @Test(arguments: KernelVariant.supported)
+    func runsEnoughChains(variant: KernelVariant) {
+        #expect(variant.probeChains <= 16)
+        let registersPerVec = ["avx512": 1, "avx2": 2][variant.name] ?? 4
+        #expect(variant.probeChains * registersPerVec >= 8, "\(variant.name): \(variant.probeChains) chains")
+        if variant.name == "avx512" { #expect(variant.probeChains == 16) }
     }
 
     @Test(arguments: KernelVariant.supported, [0, 1, 7, 1000])
