@@ -34,8 +34,11 @@ public final class Trainer {
         try requested.validate()
         var options = requested
         var resumed: (path: String, checkpoint: LoadedCheckpoint, state: TrainingState)?
-        if let folder = options.resume {
-            guard let newest = try CheckpointDirectory(path: folder).newest() else {
+        let checkpointFolder = (options.checkpointDirectory ?? options.resume).map(CheckpointDirectory.init(path:))
+        // Locked before anything in it is read: a second run on the folder stops here.
+        try checkpointFolder?.lock()
+        if let folder = options.resume, let checkpointFolder {
+            guard let newest = try checkpointFolder.newest() else {
                 throw .input("--resume \(folder): no checkpoint-*.safetensors files there to resume from")
             }
             let loaded: LoadedCheckpoint
@@ -71,6 +74,24 @@ public final class Trainer {
             throw .input(error.description)
         }
 
+        if options.batchSize > train.count {
+            throw .usage("--batch-size \(options.batchSize) is larger than the \(train.count) training samples in \(directory)")
+        }
+        if let resumed {
+            let stepsPerEpoch = (train.count + options.batchSize - 1) / options.batchSize
+            let state = resumed.state
+            if state.epoch > options.epochs || (state.epoch == options.epochs && state.batchIndex > 0) {
+                throw .usage(
+                    "\(resumed.path) stopped in epoch \(state.epoch + 1), past the \(options.epochs) epochs asked for; "
+                        + "pass --epochs \(state.epoch + 1) or more")
+            }
+            if state.batchIndex >= stepsPerEpoch {
+                throw .input(
+                    "\(resumed.path): training.batch_index \(state.batchIndex) is past the end of an epoch "
+                        + "(\(stepsPerEpoch) batches of \(options.batchSize) in \(directory)); the checkpoint is not for this data")
+            }
+        }
+
         var parameters = Parameters(shape: options.shape, seed: options.seed)
         var optimizer = AdamState(layout: parameters.layout, learningRate: options.learningRate)
         if let path = options.load {
@@ -87,7 +108,7 @@ public final class Trainer {
             optimizer = savedOptimizer
         }
         resumeState = resumed?.state
-        checkpoints = (options.checkpointDirectory ?? options.resume).map(CheckpointDirectory.init(path:))
+        checkpoints = checkpointFolder
         setup = try ComputeSetup(threads: options.threads, pin: options.pin, backend: options.backend)
         do {
             engine = try DataParallelEngine(
@@ -231,6 +252,7 @@ public final class Trainer {
 
     static func signalName(_ signal: Int32) -> String {
         switch signal {
+        case 1: return "SIGHUP"
         case 2: return "SIGINT"
         case 15: return "SIGTERM"
         default: return "signal \(signal)"
