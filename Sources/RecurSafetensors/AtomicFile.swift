@@ -77,19 +77,30 @@ public enum AtomicFile {
     /// - Complexity: O(file size).
     public static func readAll(path: String, limit: Int = Int.max) throws(FileError) -> [UInt8] {
         let file = try ReadOnlyFile(path: path)
-        guard file.size <= limit else {
-            throw FileError(
+        func tooLarge(_ size: Int) -> FileError {
+            FileError(
                 path: path, operation: "read", code: Errno.invalidType.code,
-                detail: "the file has \(file.size) bytes, more than the \(limit) allowed")
+                detail: "the file has \(size) bytes or more, more than the \(limit) allowed")
         }
-        return try file.read(count: file.size, at: 0)
+        guard file.size <= limit else { throw tooLarge(file.size) }
+        var bytes = try file.read(count: file.size, at: 0)
+        // Files such as /proc's report size 0 but have contents: read on to
+        // the end, still within `limit`.
+        while true {
+            let chunk = try file.readAvailable(upTo: 1 << 16, at: bytes.count)
+            if chunk.isEmpty { return bytes }
+            guard bytes.count + chunk.count <= limit else { throw tooLarge(bytes.count + chunk.count) }
+            bytes += chunk
+        }
     }
 
     /// The temporary file name ``write(_:to:)`` uses for a file called
     /// `target`, split into the target's name and the writer's process id:
     /// nil when `name` is not such a name.
     public static func temporaryFile(named name: String) -> (target: String, processID: Int32)? {
-        guard name.hasPrefix("."), let marker = name.ranges(of: ".tmp-").last else { return nil }
+        guard name.hasPrefix("."), let marker = name.ranges(of: ".tmp-").last,
+            marker.lowerBound > name.index(after: name.startIndex)
+        else { return nil }
         let target = String(name[name.index(after: name.startIndex)..<marker.lowerBound])
         let parts = name[marker.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
         guard !target.isEmpty, parts.count == 2, let pid = Int32(parts[0]), pid > 0,

@@ -68,4 +68,19 @@ struct ReadOnlyFile: ~Copyable {
         }
         return bytes
     }
+
+    /// Up to `count` bytes from `offset`: fewer at the end of the file, none past it.
+    func readAvailable(upTo count: Int, at offset: Int) throws(FileError) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: count)
+        let got: Int
+        do throws(Errno) {
+            got = try buffer.withUnsafeMutableBytes { raw in
+                Result { () throws(Errno) in try SystemCalls.read(descriptor, into: raw, at: offset) }
+            }.get()
+        } catch {
+            throw FileError(path: path, operation: "read", code: error.code)
+        }
+        buffer.removeSubrange(got...)
+        return buffer
+    }
 }

@@ -149,7 +149,7 @@ struct RobustnessTests {
         let fifo = work.file("model.fifo")
         try makeFIFO(fifo)
         let sparse = work.file("sparse.safetensors")
-        FileManager.default.createFile(atPath: sparse, contents: nil)
+        _ = FileManager.default.createFile(atPath: sparse, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: sparse))
         try handle.truncate(atOffset: 40 << 30)
         try handle.close()
