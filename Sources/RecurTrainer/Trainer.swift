@@ -32,6 +32,7 @@ public final class Trainer {
         interruption: @escaping () -> Int32? = { nil }
     ) throws(RecurError) {
         try requested.validate()
+        try ComputeSetup.requireThreadCount(requested.threads)
         var options = requested
         var resumed: (path: String, checkpoint: LoadedCheckpoint, state: TrainingState)?
         let checkpointFolder = (options.checkpointDirectory ?? options.resume).map(CheckpointDirectory.init(path:))

@@ -20,6 +20,7 @@ struct UsageErrorTests {
         Case(arguments: ["--threads", "0"], mentions: ["--threads"]),
         Case(arguments: ["--threads", "abc"], mentions: ["--threads", "abc"]),
         Case(arguments: ["--threads", "-1"], mentions: ["--threads", "'-1'"]),
+        Case(arguments: ["--threads", "100000"], mentions: ["--threads 100000", "usable CPUs"]),
         Case(arguments: ["--pin", "maybe"], mentions: ["--pin", "maybe"]),
         Case(arguments: ["--batch-size", "0"], mentions: ["--batch-size"]),
         Case(arguments: ["--batch-size", "2000000"], mentions: ["--batch-size"]),
