@@ -208,6 +208,7 @@ public final class Trainer {
 
         var savedModel: String?
         if let path = options.save {
+            try requireFiniteParameters(globalStep: globalStep)
             do {
                 try Checkpoint.save(parameters: engine.parameters, optimizer: nil, training: nil, to: path)
             } catch {
@@ -245,10 +246,26 @@ public final class Trainer {
             optimizerSteps: globalStep, epoch: position.epoch, batchIndex: position.batch, seed: options.seed,
             batchSize: options.batchSize, learningRate: options.learningRate, shardSize: options.shardSize,
             epochs: options.epochs, stepLimit: options.steps)
+        try requireFiniteParameters(globalStep: globalStep)
         let path = try folder.save(parameters: engine.parameters, optimizer: engine.optimizer, state: state)
         lastCheckpoint = path
         lastCheckpointStep = globalStep
         observer.savedCheckpoint(CheckpointSaved(path: path, globalStep: globalStep))
+    }
+
+    /// A divergence error when a parameter is not finite: the loss of a step
+    /// is computed before its update, so an update can leave NaN weights
+    /// behind a finite loss. Nothing non-finite is ever saved.
+    private func requireFiniteParameters(globalStep: Int) throws(RecurError) {
+        let values = engine.parameters.storage.pointer
+        for slot in engine.parameters.layout.slots {
+            for index in slot.range where !values[index].isFinite {
+                let kept = checkpoints.flatMap { try? $0.newest() }.map { "; the last good checkpoint is \($0)" } ?? ""
+                throw .diverged(
+                    "training diverged: parameter \(slot.name) holds \(values[index]) after step \(globalStep); "
+                        + "nothing was saved\(kept)")
+            }
+        }
     }
 
     static func signalName(_ signal: Int32) -> String {
