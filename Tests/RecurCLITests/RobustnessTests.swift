@@ -5,8 +5,10 @@ import Testing
 
 /// Issue #16: nothing a user types or a machine does destroys a file,
 /// crashes, hangs or loses progress. Every special file is made inside the
-/// test's own temporary folder.
-@Suite("Robustness")
+/// test's own temporary folder. Serialized: each test starts processes, and
+/// run side by side on a small machine they starve the timing-sensitive
+/// signal tests of other suites.
+@Suite("Robustness", .serialized)
 struct RobustnessTests {
     /// A work folder with a small synthetic MNIST (40 training samples: 5 steps an epoch) in `data/`.
     private func workFolder(_ name: String) throws -> (work: TemporaryDirectory, data: String) {
