@@ -85,21 +85,37 @@ public enum Checkpoint {
     /// The optimizer state is read when any `optimizer.*` tensor or metadata
     /// is present, and must then be complete; the training state when
     /// `training.steps` is present. Tensors the model does not use are ignored.
+    /// Every parameter and optimizer value must be finite: a tensor holding a
+    /// NaN or an infinity is refused, naming it.
     /// - Throws: ``CheckpointError`` naming `path` and the first problem.
     /// - Complexity: O(file size).
     public static func load(path: String) throws(CheckpointError) -> LoadedCheckpoint {
-        let bytes: [UInt8]
-        do throws(FileError) {
-            bytes = try AtomicFile.readAll(path: path)
+        let file: SafetensorsFile
+        do throws(SafetensorsReadError) {
+            file = try SafetensorsFile.readFile(path: path)
         } catch {
-            throw CheckpointError(path: path, reason: .file(error))
+            switch error {
+            case .file(let error): throw CheckpointError(path: path, reason: .file(error))
+            case .content(let error): throw CheckpointError(path: path, reason: .notSafetensors(error))
+            }
         }
+        return try load(file, path: path)
+    }
+
+    /// Reads a checkpoint from the bytes of a file, as ``load(path:)`` reads
+    /// one from disk; `source` names it in errors.
+    /// - Throws: ``CheckpointError`` naming `source` and the first problem.
+    public static func load(bytes: [UInt8], source: String) throws(CheckpointError) -> LoadedCheckpoint {
         let file: SafetensorsFile
         do throws(SafetensorsError) {
-            file = try SafetensorsFile(bytes: bytes, source: path)
+            file = try SafetensorsFile(bytes: bytes, source: source)
         } catch {
-            throw CheckpointError(path: path, reason: .notSafetensors(error))
+            throw CheckpointError(path: source, reason: .notSafetensors(error))
         }
+        return try load(file, path: source)
+    }
+
+    private static func load(_ file: SafetensorsFile, path: String) throws(CheckpointError) -> LoadedCheckpoint {
         let isCheckpoint = file.metadata["format"] == format
         if isCheckpoint {
             guard let version = file.metadata["format_version"] else {

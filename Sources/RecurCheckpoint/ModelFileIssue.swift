@@ -24,6 +24,8 @@ public enum ModelFileIssue: Error, Equatable, Sendable, CustomStringConvertible 
     case metadataContradictsTensors(key: String, metadata: Int, tensors: Int)
     /// A well-formed model that this build cannot compute (``ModelShape/unsupportedReason``).
     case unsupportedModel(String)
+    /// A tensor holds a NaN or an infinity (at flat index `index`).
+    case nonFiniteValue(tensor: String, index: Int, value: Float)
 }
 
 extension ModelShape {
@@ -59,6 +61,8 @@ extension ModelFileIssue {
             "metadata says \(key)=\(metadata) but the tensors say \(key)=\(tensors)"
         case .unsupportedModel(let reason):
             "cannot compute this model: \(reason)"
+        case .nonFiniteValue(let tensor, let index, let value):
+            "tensor '\(tensor)' holds a non-finite value (\(value) at element \(index)); the model it holds is unusable"
         }
     }
 }

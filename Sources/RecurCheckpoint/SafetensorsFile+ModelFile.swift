@@ -166,10 +166,17 @@ extension SafetensorsFile {
     /// Copies the tensors `prefix + slot.name` of every slot of `layout` into
     /// `buffer`, laid out by `layout` (padding untouched).
     /// - Complexity: O(`layout.parameterCount`).
+    /// Every value must be finite: the first NaN or infinity is reported
+    /// with its tensor's name.
     package func load(prefix: String, layout: ParameterLayout, into buffer: FloatBuffer) throws(ModelFileIssue) {
         for slot in layout.slots {
             let values = try checkedFloats(prefix + slot.name, shape: slot.shape)
-            for (index, value) in values.enumerated() { buffer.pointer[slot.offset + index] = value }
+            for (index, value) in values.enumerated() {
+                guard value.isFinite else {
+                    throw .nonFiniteValue(tensor: prefix + slot.name, index: index, value: value)
+                }
+                buffer.pointer[slot.offset + index] = value
+            }
         }
     }
 }

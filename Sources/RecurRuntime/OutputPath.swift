@@ -1,30 +1,56 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Up-front checks of the files a command will write, so a bad path fails in
 /// a second, not after an hour of training.
 public enum OutputPath {
     /// Throws an output error (exit status 1) naming `option` when `path` cannot be written as
-    /// a file: its folder is missing, not a folder or not writable, or the
-    /// path itself is a folder.
-    public static func requireWritable(_ path: String, option: String) throws(RecurError) {
+    /// a file: its folder is missing, not a folder or not writable, or
+    /// something other than a regular file stands at the path (a folder, a
+    /// device such as /dev/null, a FIFO, a socket, or a symbolic link to one
+    /// of those or to nothing). A symbolic link to a regular file is fine:
+    /// the file it points to is replaced.
+    ///
+    /// - Parameter creatingFolder: a folder the command creates before it
+    ///   writes (a checkpoint folder): when `path` is inside it and it does
+    ///   not exist yet, its own folder is checked instead.
+    public static func requireWritable(_ path: String, option: String, creatingFolder: String? = nil) throws(RecurError) {
         if path.isEmpty { throw .output("\(option): the path is empty") }
-        var status = stat()
-        if stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR {
-            throw .output("\(option) \(path): is a directory, not a file")
+        if let type = SystemCalls.linkType(path), type != .regularFile {
+            if type == .directory { throw .output("\(option) \(path): is a directory, not a file") }
+            if type == .symbolicLink {
+                guard let target = SystemCalls.fileType(path) else {
+                    throw .output("\(option) \(path): is a symbolic link to nothing; refusing to write through it")
+                }
+                if target != .regularFile {
+                    throw .output("\(option) \(path): is a symbolic link to \(target.words), not to a regular file; refusing to replace it")
+                }
+            } else {
+                throw .output("\(option) \(path): is \(type.words), not a regular file; refusing to replace it")
+            }
         }
-        let folder = path.lastIndex(of: "/").map { path[..<$0].isEmpty ? "/" : String(path[..<$0]) } ?? "."
-        guard stat(folder, &status) == 0 else {
+        var folder = Self.folder(of: path)
+        if let creatingFolder, SystemCalls.fileType(folder) == nil, normalized(folder) == normalized(creatingFolder) {
+            folder = Self.folder(of: normalized(creatingFolder))
+        }
+        guard let type = SystemCalls.fileType(folder) else {
             throw .output("\(option) \(path): the folder \(folder) does not exist")
         }
-        guard (status.st_mode & S_IFMT) == S_IFDIR else {
+        guard type == .directory else {
             throw .output("\(option) \(path): \(folder) is not a folder")
         }
-        guard access(folder, W_OK) == 0 else {
+        guard SystemCalls.isWritableDirectory(folder) else {
             throw .output("\(option) \(path): the folder \(folder) is not writable")
         }
+    }
+
+    /// The folder part of `path`: "." when it has none, "/" for a file at the root.
+    static func folder(of path: String) -> String {
+        path.lastIndex(of: "/").map { path[..<$0].isEmpty ? "/" : String(path[..<$0]) } ?? "."
+    }
+
+    /// `path` without trailing slashes and leading "./".
+    private static func normalized(_ path: String) -> String {
+        var result = Substring(path)
+        while result.count > 1 && result.hasSuffix("/") { result = result.dropLast() }
+        while result.hasPrefix("./") { result = result.dropFirst(2) }
+        return String(result)
     }
 }

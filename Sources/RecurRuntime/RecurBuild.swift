@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Facts about this build of Recur, for reports.
 public enum RecurBuild {
     public static let version = "0.1.0"
@@ -21,11 +15,9 @@ public enum RecurBuild {
 
     /// The current time as ISO 8601 in UTC, e.g. `2026-11-25T13:45:00Z`.
     public static func utcTimestamp() -> String {
-        var now = time(nil)
-        var parts = tm()
-        gmtime_r(&now, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+        let now = SystemCalls.utcNow()
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(now.year)-\(two(now.month))-\(two(now.day))T"
+            + "\(two(now.hour)):\(two(now.minute)):\(two(now.second))Z"
     }
 }

@@ -16,7 +16,16 @@ public enum AtomicFile {
     /// `path` is left untouched. New files get mode 0666 less the umask.
     /// - Throws: ``FileError`` naming `path`, the step that failed and `strerror`'s text.
     /// - Complexity: O(`bytes.count`).
-    public static func write(_ bytes: [UInt8], to path: String) throws(FileError) {
+    ///
+    /// Only a regular file is ever replaced: when something else stands at
+    /// `path` (a directory, a device such as `/dev/null`, a FIFO, a socket)
+    /// the write is refused and it is left alone. A symbolic link to a
+    /// regular file is written through: the file it points to is replaced
+    /// atomically and the link stays; a link to anything else, or one that
+    /// dangles, is refused. This is checked before the temporary file is
+    /// made and again right before the rename.
+    public static func write(_ bytes: [UInt8], to requestedPath: String) throws(FileError) {
+        let path = try writableTarget(requestedPath)
         let (directory, name) = split(path)
         guard !name.isEmpty else {
             throw FileError(path: path, operation: "write", code: Errno.isDirectory.code)
@@ -37,6 +46,17 @@ public enum AtomicFile {
             SystemCalls.removeQuietly(temporaryPath)
             throw FileError(path: path, operation: "write of temporary file '\(temporaryPath)'", code: error.code)
         }
+        var replaced: FileStatus?
+        do throws(Errno) {
+            replaced = try SystemCalls.linkStatus(path)
+        } catch {
+            replaced = nil
+        }
+        // Checked again: something may have appeared at the path meanwhile.
+        if let replaced, !replaced.isRegularFile {
+            SystemCalls.removeQuietly(temporaryPath)
+            throw FileError.notRegularFile(requestedPath, operation: "write", kind: replaced.kind)
+        }
         do throws(Errno) {
             try SystemCalls.rename(temporaryPath, to: path)
         } catch {
@@ -46,40 +66,94 @@ public enum AtomicFile {
         try syncDirectory(directory, for: path)
     }
 
-    /// The whole contents of the file at `path`.
-    /// - Throws: ``FileError`` when the file is missing, is a directory or cannot be read.
+    /// The whole contents of the regular file at `path`.
+    ///
+    /// The file is opened without blocking and its type checked first, so a
+    /// FIFO, a device (`/dev/zero`) or a directory is refused at once rather
+    /// than read forever; only the size `fstat` reports is read, and a file
+    /// over `limit` bytes is refused before anything is allocated.
+    /// - Throws: ``FileError`` when the file is missing, is not a regular file,
+    ///   is over `limit` or cannot be read.
     /// - Complexity: O(file size).
-    public static func readAll(path: String) throws(FileError) -> [UInt8] {
-        let descriptor: Int32
-        do throws(Errno) {
-            descriptor = try SystemCalls.openForReading(path)
-        } catch {
-            throw FileError(path: path, operation: "open", code: error.code)
+    public static func readAll(path: String, limit: Int = Int.max) throws(FileError) -> [UInt8] {
+        let file = try ReadOnlyFile(path: path)
+        func tooLarge(_ size: Int) -> FileError {
+            FileError(
+                path: path, operation: "read", code: Errno.invalidType.code,
+                detail: "the file has \(size) bytes or more, more than the \(limit) allowed")
         }
-        defer { try? SystemCalls.close(descriptor) }
+        guard file.size <= limit else { throw tooLarge(file.size) }
+        var bytes = try file.read(count: file.size, at: 0)
+        // Files such as /proc's report size 0 but have contents: read on to
+        // the end, still within `limit`.
+        while true {
+            let chunk = try file.readAvailable(upTo: 1 << 16, at: bytes.count)
+            if chunk.isEmpty { return bytes }
+            guard bytes.count + chunk.count <= limit else { throw tooLarge(bytes.count + chunk.count) }
+            bytes += chunk
+        }
+    }
+
+    /// The temporary file name ``write(_:to:)`` uses for a file called
+    /// `target`, split into the target's name and the writer's process id:
+    /// nil when `name` is not such a name.
+    public static func temporaryFile(named name: String) -> (target: String, processID: Int32)? {
+        guard name.hasPrefix("."), let marker = name.ranges(of: ".tmp-").last,
+            marker.lowerBound > name.index(after: name.startIndex)
+        else { return nil }
+        let target = String(name[name.index(after: name.startIndex)..<marker.lowerBound])
+        let parts = name[marker.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
+        guard !target.isEmpty, parts.count == 2, let pid = Int32(parts[0]), pid > 0,
+            parts[1].allSatisfy(\.isASCII), Int(parts[1]) != nil
+        else { return nil }
+        return (target, pid)
+    }
+
+    /// Whether the temporary file called `name` was left by a writer that is
+    /// gone (another process that no longer runs): such a file is never
+    /// renamed into place and can be removed.
+    public static func isStaleTemporaryFile(named name: String) -> Bool {
+        guard let (_, pid) = temporaryFile(named: name), pid != SystemCalls.processID else { return false }
+        return !SystemCalls.processExists(pid)
+    }
+
+    /// The path to write for `path`: itself, or the regular file a symbolic
+    /// link there points to.
+    private static func writableTarget(_ path: String) throws(FileError) -> String {
+        let status: FileStatus?
         do throws(Errno) {
-            let status = try SystemCalls.status(descriptor)
-            if status.isDirectory { throw Errno.isDirectory }
-            // One byte more than the expected size, so the end of the file is
-            // usually seen without growing the buffer.
-            var bytes = [UInt8](repeating: 0, count: (status.isRegularFile ? max(status.size, 0) : 0) + 1)
-            var filled = 0
-            while true {
-                if filled == bytes.count {
-                    bytes.append(contentsOf: repeatElement(0, count: max(bytes.count, 1 << 16)))
-                }
-                let count = try bytes.withUnsafeMutableBytes { buffer in
-                    Result { () throws(Errno) in
-                        try SystemCalls.read(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
-                    }
-                }.get()
-                if count == 0 { break }
-                filled += count
-            }
-            bytes.removeSubrange(filled...)
-            return bytes
+            status = try SystemCalls.linkStatus(path)
         } catch {
-            throw FileError(path: path, operation: "read", code: error.code)
+            throw FileError(path: path, operation: "status check", code: error.code)
+        }
+        guard let status else { return path }
+        switch status.kind {
+        case .regularFile:
+            return path
+        case .symbolicLink:
+            let target: FileStatus?
+            do throws(Errno) {
+                target = try SystemCalls.pathStatus(path)
+            } catch {
+                throw FileError(path: path, operation: "status check", code: error.code)
+            }
+            guard let target else {
+                throw FileError(path: path, operation: "write", code: Errno.noEntry.code,
+                                detail: "is a symbolic link to nothing (dangling)")
+            }
+            guard target.isRegularFile else {
+                throw FileError(path: path, operation: "write", code: Errno.invalidType.code,
+                                detail: "is a symbolic link to \(target.kind.rawValue), not to a regular file")
+            }
+            do throws(Errno) {
+                return try SystemCalls.resolvedPath(path)
+            } catch {
+                throw FileError(path: path, operation: "resolution of the symbolic link", code: error.code)
+            }
+        case .directory:
+            throw FileError(path: path, operation: "write", code: Errno.isDirectory.code)
+        default:
+            throw FileError.notRegularFile(path, operation: "write", kind: status.kind)
         }
     }
 

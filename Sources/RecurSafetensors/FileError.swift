@@ -10,14 +10,29 @@ public struct FileError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The `errno` value the system reported.
     public var code: Int32
 
-    public init(path: String, operation: String, code: Int32) {
+    /// A reason in words that replaces the system's text, e.g. "is a FIFO, not a regular file".
+    public var detail: String?
+
+    public init(path: String, operation: String, code: Int32, detail: String? = nil) {
         self.path = path
         self.operation = operation
         self.code = code
+        self.detail = detail
+    }
+
+    /// The file at `path` is of another kind than a regular file (a device, a
+    /// FIFO, a directory, a link to one of those).
+    static func notRegularFile(_ path: String, operation: String, kind: FileKind) -> FileError {
+        FileError(
+            path: path, operation: operation, code: Errno.invalidType.code,
+            detail: "is \(kind.rawValue), not a regular file")
     }
 
     /// The system's text for ``code``, e.g. "Permission denied".
     public var systemMessage: String { SystemCalls.message(for: code) }
 
-    public var description: String { "\(path): \(operation) failed: \(systemMessage)" }
+    public var description: String {
+        if let detail { return "\(path): \(operation) refused: \(detail)" }
+        return "\(path): \(operation) failed: \(systemMessage)"
+    }
 }

@@ -1,10 +1,93 @@
+/// Why ``SafetensorsFile/readFile(path:)`` failed: the file could not be
+/// read, or its contents are not a valid safetensors file.
+public enum SafetensorsReadError: Error, Equatable, Sendable, CustomStringConvertible {
+    case file(FileError)
+    case content(SafetensorsError)
+
+    public var description: String {
+        switch self {
+        case .file(let error): "\(error)"
+        case .content(let error): "\(error)"
+        }
+    }
+}
+
 extension SafetensorsFile {
     /// Reads and validates the safetensors file at `path`.
     /// - Throws: ``FileError`` when the file cannot be read, ``SafetensorsError``
     ///   (naming `path`) when its contents are not a valid safetensors file.
     /// - Complexity: O(file size).
     public static func read(path: String) throws -> SafetensorsFile {
-        try SafetensorsFile(bytes: AtomicFile.readAll(path: path), source: path)
+        do throws(SafetensorsReadError) {
+            return try readFile(path: path)
+        } catch {
+            switch error {
+            case .file(let error): throw error
+            case .content(let error): throw error
+            }
+        }
+    }
+
+    /// Reads and validates the safetensors file at `path`, header first:
+    /// the file must be a regular file (a FIFO or a device is refused without
+    /// reading it); the 8-byte header length is read and checked against
+    /// ``maximumHeaderLength`` and the file's size, then only the header is
+    /// read and validated (see ``init(bytes:source:)``), and the tensor data
+    /// is read only when the header's tensors tile exactly the rest of the
+    /// file. A corrupt or hostile file therefore costs at most its header.
+    /// - Throws: ``SafetensorsReadError``.
+    /// - Complexity: O(file size) for a valid file, O(header) otherwise.
+    public static func readFile(path: String) throws(SafetensorsReadError) -> SafetensorsFile {
+        let file: ReadOnlyFile
+        do throws(FileError) { file = try ReadOnlyFile(path: path) } catch { throw .file(error) }
+        let (header, bufferSize) = try headerBytes(of: file)
+        let parsed: ParsedHeader
+        do throws(SafetensorsError) {
+            parsed = try ParsedHeader(header: header, bufferSize: bufferSize, source: path)
+        } catch {
+            throw .content(error)
+        }
+        let buffer: [UInt8]
+        do throws(FileError) { buffer = try file.read(count: bufferSize, at: 8 + header.count) } catch { throw .file(error) }
+        do throws(SafetensorsError) {
+            return try parsed.file(buffer: buffer[...])
+        } catch {
+            throw .content(error)
+        }
+    }
+
+    /// The `__metadata__` of the safetensors file at `path`, reading and
+    /// validating its header only (the data is not read).
+    /// - Throws: ``SafetensorsReadError``.
+    public static func readMetadata(path: String) throws(SafetensorsReadError) -> [String: String] {
+        let file: ReadOnlyFile
+        do throws(FileError) { file = try ReadOnlyFile(path: path) } catch { throw .file(error) }
+        let (header, bufferSize) = try headerBytes(of: file)
+        do throws(SafetensorsError) {
+            return try ParsedHeader(header: header, bufferSize: bufferSize, source: path).metadata
+        } catch {
+            throw .content(error)
+        }
+    }
+
+    /// The header of `file` and the size of the data buffer after it, with
+    /// the length checked before the header is read.
+    private static func headerBytes(
+        of file: borrowing ReadOnlyFile
+    ) throws(SafetensorsReadError) -> (header: [UInt8], bufferSize: Int) {
+        let prefix: [UInt8]
+        do throws(FileError) { prefix = file.size >= 8 ? try file.read(count: 8, at: 0) : [] } catch { throw .file(error) }
+        let length: Int
+        do throws(SafetensorsError) {
+            length = try headerLength(prefix, fileSize: file.size, source: file.path)
+        } catch {
+            throw .content(error)
+        }
+        do throws(FileError) {
+            return (try file.read(count: length, at: 8), file.size - 8 - length)
+        } catch {
+            throw .file(error)
+        }
     }
 
     /// Parses and validates the bytes of a safetensors file.
@@ -22,58 +105,84 @@ extension SafetensorsFile {
     /// - Throws: ``SafetensorsError`` naming `source` and the first problem found.
     /// - Complexity: O(`bytes.count` + t log t) for t tensors.
     public init(bytes: [UInt8], source: String = "in-memory safetensors") throws(SafetensorsError) {
+        let headerLength = try Self.headerLength(Array(bytes.prefix(8)), fileSize: bytes.count, source: source)
+        let header = Array(bytes[8..<(8 + headerLength)])
+        let parsed = try ParsedHeader(header: header, bufferSize: bytes.count - 8 - headerLength, source: source)
+        self = try parsed.file(buffer: bytes[(8 + headerLength)...])
+    }
+
+    /// The header length the first bytes of a file of `fileSize` bytes
+    /// declare, checked against ``maximumHeaderLength`` and the file's size.
+    static func headerLength(_ prefix: [UInt8], fileSize: Int, source: String) throws(SafetensorsError) -> Int {
         func fail(_ reason: SafetensorsError.Reason) -> SafetensorsError {
             SafetensorsError(source: source, reason: reason)
         }
-        guard bytes.count >= 8 else { throw fail(.fileTooShort(byteCount: bytes.count)) }
-        let declaredLength = bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        guard fileSize >= 8, prefix.count >= 8 else { throw fail(.fileTooShort(byteCount: fileSize)) }
+        let declaredLength = prefix[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         guard declaredLength <= UInt64(Self.maximumHeaderLength) else {
             throw fail(.headerTooLarge(headerLength: declaredLength))
         }
         let headerLength = Int(declaredLength)
-        guard headerLength <= bytes.count - 8 else {
-            throw fail(.headerLengthBeyondFile(headerLength: declaredLength, fileSize: bytes.count))
+        guard headerLength <= fileSize - 8 else {
+            throw fail(.headerLengthBeyondFile(headerLength: declaredLength, fileSize: fileSize))
         }
-        let header = Array(bytes[8..<(8 + headerLength)])
-        guard String(validating: header, as: UTF8.self) != nil else { throw fail(.headerNotUTF8) }
-        let json: JSONValue
-        do throws(JSONSyntaxError) {
-            json = try JSONParser.parse(header)
-        } catch {
-            throw fail(.headerNotJSON(message: error.message, offset: error.offset))
-        }
-        guard case .object(let members) = json else { throw fail(.headerNotObject) }
+        return headerLength
+    }
 
-        let bufferStart = 8 + headerLength
-        let bufferSize = bytes.count - bufferStart
-        var metadata: [String: String] = [:]
-        var entries: [Entry] = []
-        do throws(Invalid) {
-            for (key, value) in members {
-                if key == Self.metadataKey {
-                    metadata = try Self.parseMetadata(value)
-                } else {
-                    entries.append(try Entry(name: key, value: value, bufferSize: bufferSize))
+    /// A validated header: the metadata and the tensors' entries in data order.
+    struct ParsedHeader {
+        var source: String
+        var metadata: [String: String]
+        fileprivate var entries: [Entry]
+
+        init(header: [UInt8], bufferSize: Int, source: String) throws(SafetensorsError) {
+            func fail(_ reason: SafetensorsError.Reason) -> SafetensorsError {
+                SafetensorsError(source: source, reason: reason)
+            }
+            guard String(validating: header, as: UTF8.self) != nil else { throw fail(.headerNotUTF8) }
+            let json: JSONValue
+            do throws(JSONSyntaxError) {
+                json = try JSONParser.parse(header)
+            } catch {
+                throw fail(.headerNotJSON(message: error.message, offset: error.offset))
+            }
+            guard case .object(let members) = json else { throw fail(.headerNotObject) }
+            var metadata: [String: String] = [:]
+            var entries: [Entry] = []
+            do throws(Invalid) {
+                for (key, value) in members {
+                    if key == SafetensorsFile.metadataKey {
+                        metadata = try SafetensorsFile.parseMetadata(value)
+                    } else {
+                        entries.append(try Entry(name: key, value: value, bufferSize: bufferSize))
+                    }
+                }
+                try SafetensorsFile.checkTiling(of: &entries, bufferSize: bufferSize)
+            } catch {
+                throw fail(error.reason)
+            }
+            (self.source, self.metadata, self.entries) = (source, metadata, entries)
+        }
+
+        /// The file, with each tensor's bytes taken from `buffer` (the data
+        /// buffer, indexed from its own start index).
+        func file(buffer: ArraySlice<UInt8>) throws(SafetensorsError) -> SafetensorsFile {
+            var file = SafetensorsFile(metadata: metadata, source: source)
+            let start = buffer.startIndex
+            for entry in entries {
+                let tensorBytes = Array(buffer[(start + entry.begin)..<(start + entry.end)])
+                do throws(TensorError) {
+                    try file.set(Tensor(dtype: entry.dtype, shape: entry.shape, bytes: tensorBytes), named: entry.name)
+                } catch {
+                    throw SafetensorsError(source: source, reason: .unexpectedTensor(entry.name, error))
                 }
             }
-            try Self.checkTiling(of: &entries, bufferSize: bufferSize)
-        } catch {
-            throw fail(error.reason)
-        }
-
-        self.init(metadata: metadata, source: source)
-        for entry in entries {
-            let tensorBytes = Array(bytes[(bufferStart + entry.begin)..<(bufferStart + entry.end)])
-            do throws(TensorError) {
-                try set(Tensor(dtype: entry.dtype, shape: entry.shape, bytes: tensorBytes), named: entry.name)
-            } catch {
-                throw fail(.unexpectedTensor(entry.name, error))
-            }
+            return file
         }
     }
 
     /// One tensor's header entry, validated on its own.
-    private struct Entry {
+    fileprivate struct Entry {
         var name: String
         var dtype: DType
         var shape: [Int]

@@ -21,13 +21,46 @@ struct Errno: Error, Equatable {
     static let isDirectory = Errno(code: EISDIR)
     static let invalidArgument = Errno(code: EINVAL)
     static let notSupported = Errno(code: ENOTSUP)
+    static let noEntry = Errno(code: ENOENT)
+    static let invalidType = Errno(code: EINVAL)
 }
 
-/// What `fstat` says about an open file.
+extension FileStatus {
+    init(_ info: stat) {
+        let kind: FileKind
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: kind = .regularFile
+        case S_IFDIR: kind = .directory
+        case S_IFLNK: kind = .symbolicLink
+        case S_IFIFO: kind = .fifo
+        case S_IFCHR: kind = .characterDevice
+        case S_IFBLK: kind = .blockDevice
+        case S_IFSOCK: kind = .socket
+        default: kind = .other
+        }
+        self.init(kind: kind, size: Int(info.st_size))
+    }
+}
+
+/// What `stat`, `lstat` or `fstat` says about a file.
 struct FileStatus {
-    var isDirectory: Bool
-    var isRegularFile: Bool
+    var kind: FileKind
     var size: Int
+
+    var isDirectory: Bool { kind == .directory }
+    var isRegularFile: Bool { kind == .regularFile }
+}
+
+/// The type of a file, as its mode says.
+public enum FileKind: String, Sendable, Equatable {
+    case regularFile = "a regular file"
+    case directory = "a directory"
+    case symbolicLink = "a symbolic link"
+    case fifo = "a FIFO (named pipe)"
+    case characterDevice = "a character device"
+    case blockDevice = "a block device"
+    case socket = "a socket"
+    case other = "not a regular file"
 }
 
 /// Thin wrappers over the C library's file calls.
@@ -40,6 +73,13 @@ enum SystemCalls {
     /// Opens an existing file for reading.
     static func openForReading(_ path: String) throws(Errno) -> Int32 {
         try open(path, O_RDONLY | O_CLOEXEC, 0)
+    }
+
+    /// Opens an existing file for reading without blocking: a FIFO without a
+    /// writer or a device opens at once, so its type can be checked before
+    /// anything is read. Regular files ignore the flag.
+    static func openForReadingNonBlocking(_ path: String) throws(Errno) -> Int32 {
+        try open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0)
     }
 
     /// Opens a directory so it can be synced.
@@ -126,6 +166,16 @@ enum SystemCalls {
         if result != 0 { throw Errno.current }
     }
 
+    /// Reads at most `buffer.count` bytes at `offset`; returns 0 at the end of the file.
+    static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(Errno) -> Int {
+        while true {
+            let count = pread(descriptor, buffer.baseAddress, buffer.count, off_t(offset))
+            if count >= 0 { return count }
+            let error = Errno.current
+            if error != .interrupted { throw error }
+        }
+    }
+
     /// Removes a file, ignoring failures (used to clean up after another error).
     static func removeQuietly(_ path: String) {
         _ = unlink(path)
@@ -135,8 +185,43 @@ enum SystemCalls {
     static func status(_ descriptor: Int32) throws(Errno) -> FileStatus {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw Errno.current }
-        let type = info.st_mode & S_IFMT
-        return FileStatus(isDirectory: type == S_IFDIR, isRegularFile: type == S_IFREG, size: Int(info.st_size))
+        return FileStatus(info)
+    }
+
+    /// Type and size of the file at `path`, not following a final symbolic
+    /// link; nil when nothing is there.
+    static func linkStatus(_ path: String) throws(Errno) -> FileStatus? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else {
+            let error = Errno.current
+            if error == .noEntry { return nil }
+            throw error
+        }
+        return FileStatus(info)
+    }
+
+    /// Type and size of the file at `path`, following symbolic links; nil
+    /// when nothing is there (or a link dangles).
+    static func pathStatus(_ path: String) throws(Errno) -> FileStatus? {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let error = Errno.current
+            if error == .noEntry { return nil }
+            throw error
+        }
+        return FileStatus(info)
+    }
+
+    /// `path` with every symbolic link resolved (`realpath`).
+    static func resolvedPath(_ path: String) throws(Errno) -> String {
+        guard let resolved = realpath(path, nil) else { throw Errno.current }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Whether a process with id `pid` exists (it may belong to another user).
+    static func processExists(_ pid: Int32) -> Bool {
+        kill(pid, 0) == 0 || errno != ESRCH
     }
 
     /// This process's id, for naming temporary files.

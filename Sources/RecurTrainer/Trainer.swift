@@ -34,10 +34,14 @@ public final class Trainer {
         interruption: @escaping () -> Int32? = { nil }
     ) throws(RecurError) {
         try requested.validate()
+        try ComputeSetup.requireThreadCount(requested.threads)
         var options = requested
         var resumed: (path: String, checkpoint: LoadedCheckpoint, state: TrainingState)?
-        if let folder = options.resume {
-            guard let newest = try CheckpointDirectory(path: folder).newest() else {
+        let checkpointFolder = (options.checkpointDirectory ?? options.resume).map(CheckpointDirectory.init(path:))
+        // Locked before anything in it is read: a second run on the folder stops here.
+        try checkpointFolder?.lock()
+        if let folder = options.resume, let checkpointFolder {
+            guard let newest = try checkpointFolder.newest() else {
                 throw .input("--resume \(folder): no checkpoint-*.safetensors files there to resume from")
             }
             let loaded: LoadedCheckpoint
@@ -73,6 +77,24 @@ public final class Trainer {
             throw .input(error.description)
         }
 
+        if options.batchSize > train.count {
+            throw .usage("--batch-size \(options.batchSize) is larger than the \(train.count) training samples in \(directory)")
+        }
+        if let resumed {
+            let stepsPerEpoch = (train.count + options.batchSize - 1) / options.batchSize
+            let state = resumed.state
+            if state.epoch > options.epochs || (state.epoch == options.epochs && state.batchIndex > 0) {
+                throw .usage(
+                    "\(resumed.path) stopped in epoch \(state.epoch + 1), past the \(options.epochs) epochs asked for; "
+                        + "pass --epochs \(state.epoch + 1) or more")
+            }
+            if state.batchIndex >= stepsPerEpoch {
+                throw .input(
+                    "\(resumed.path): training.batch_index \(state.batchIndex) is past the end of an epoch "
+                        + "(\(stepsPerEpoch) batches of \(options.batchSize) in \(directory)); the checkpoint is not for this data")
+            }
+        }
+
         var parameters = Parameters(shape: options.shape, seed: options.seed)
         var optimizer = AdamState(layout: parameters.layout, learningRate: options.learningRate)
         if let path = options.load {
@@ -89,7 +111,7 @@ public final class Trainer {
             optimizer = savedOptimizer
         }
         resumeState = resumed?.state
-        checkpoints = (options.checkpointDirectory ?? options.resume).map(CheckpointDirectory.init(path:))
+        checkpoints = checkpointFolder
         setup = try ComputeSetup(threads: options.threads, pin: options.pin, backend: options.backend)
         do {
             self.optimizer = optimizer
@@ -189,6 +211,7 @@ public final class Trainer {
 
         var savedModel: String?
         if let path = options.save {
+            try requireFiniteParameters(globalStep: globalStep)
             do {
                 try Checkpoint.save(parameters: engine.parameters, optimizer: nil, training: nil, to: path)
             } catch {
@@ -226,14 +249,31 @@ public final class Trainer {
             optimizerSteps: globalStep, epoch: position.epoch, batchIndex: position.batch, seed: options.seed,
             batchSize: options.batchSize, learningRate: options.learningRate, shardSize: options.shardSize,
             epochs: options.epochs, stepLimit: options.steps)
+        try requireFiniteParameters(globalStep: globalStep)
         let path = try folder.save(parameters: engine.parameters, optimizer: optimizer, state: state)
         lastCheckpoint = path
         lastCheckpointStep = globalStep
         observer.savedCheckpoint(CheckpointSaved(path: path, globalStep: globalStep))
     }
 
+    /// A divergence error when a parameter is not finite: the loss of a step
+    /// is computed before its update, so an update can leave NaN weights
+    /// behind a finite loss. Nothing non-finite is ever saved.
+    private func requireFiniteParameters(globalStep: Int) throws(RecurError) {
+        let values = engine.parameters.storage.pointer
+        for slot in engine.parameters.layout.slots {
+            for index in slot.range where !values[index].isFinite {
+                let kept = checkpoints.flatMap { try? $0.newest() }.map { "; the last good checkpoint is \($0)" } ?? ""
+                throw .diverged(
+                    "training diverged: parameter \(slot.name) holds \(values[index]) after step \(globalStep); "
+                        + "nothing was saved\(kept)")
+            }
+        }
+    }
+
     static func signalName(_ signal: Int32) -> String {
         switch signal {
+        case 1: return "SIGHUP"
         case 2: return "SIGINT"
         case 15: return "SIGTERM"
         default: return "signal \(signal)"

@@ -61,13 +61,21 @@ public struct TrainingOptions: Sendable {
         if !(learningRate.isFinite && learningRate > 0) {
             throw .usage("--lr must be a positive finite number (got \(learningRate))")
         }
+        // Adam runs in float32: the rate must survive the conversion.
+        if !Float(learningRate).isNormal {
+            throw .usage(
+                "--lr must be a float32 number between \(Float.leastNormalMagnitude) and \(Float.greatestFiniteMagnitude) "
+                    + "(got \(learningRate), which is \(Float(learningRate)) as float32)")
+        }
         if hidden > 65_536 { throw .usage("--hidden must be at most 65536 (got \(hidden))") }
         if layers > 64 { throw .usage("--layers must be at most 64 (got \(layers))") }
         if batchSize > 1 << 20 { throw .usage("--batch-size must be at most 1048576 (got \(batchSize))") }
         if checkpointEvery != nil && checkpointDirectory == nil && resume == nil {
             throw .usage("--checkpoint-every needs --checkpoint-dir DIR")
         }
-        if let save { try OutputPath.requireWritable(save, option: "--save") }
+        if let save {
+            try OutputPath.requireWritable(save, option: "--save", creatingFolder: checkpointDirectory ?? resume)
+        }
         if load != nil && resume != nil {
             throw .usage("--load and --resume cannot be combined: --resume restores weights, optimizer and data order")
         }
@@ -103,6 +111,7 @@ public struct TrainingOptions: Sendable {
     /// Refuses, before anything is allocated, a model and batch that need
     /// more memory than the machine has.
     public func requireMemory(workers: Int) throws(RecurError) {
+        if let steps, steps > Int.max / 2 { throw .usage("--steps must be at most \(Int.max / 2) (got \(steps))") }
         try MemoryBudget.require(
             shape: shape, batchSize: batchSize, shardSize: shardSize, workers: workers, samplesPerPass: samplesPerPass)
     }

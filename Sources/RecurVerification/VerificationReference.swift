@@ -49,17 +49,14 @@ public struct VerificationReference: Sendable {
     ///   out of range.
     /// - Complexity: O(file size).
     public init(path: String) throws(VerificationError) {
-        let bytes: [UInt8]
-        do throws(FileError) {
-            bytes = try AtomicFile.readAll(path: path)
-        } catch {
-            throw VerificationError(path: path, reason: .file(error))
-        }
         let file: SafetensorsFile
-        do throws(SafetensorsError) {
-            file = try SafetensorsFile(bytes: bytes, source: path)
+        do throws(SafetensorsReadError) {
+            file = try SafetensorsFile.readFile(path: path)
         } catch {
-            throw VerificationError(path: path, reason: .notSafetensors(error))
+            switch error {
+            case .file(let error): throw VerificationError(path: path, reason: .file(error))
+            case .content(let error): throw VerificationError(path: path, reason: .notSafetensors(error))
+            }
         }
         let shape: ModelShape
         let targets: [Int64]

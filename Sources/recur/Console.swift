@@ -1,57 +1,46 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Synchronization
+
+/// Set once stdout's reader is gone: later lines are dropped.
+private let standardOutputClosed = Atomic<Bool>(false)
 
 /// Terminal output: plain lines on stdout, errors on stderr, and whether
 /// stdout is a terminal (progress bars) or a pipe (plain lines).
+///
+/// When stdout is a pipe whose reader has gone (`recur train --json | head
+/// -1`), output to it stops and everything else goes on: training, its
+/// checkpoints and `--save`.
 enum Console {
-    static let isTerminal = isatty(STDOUT_FILENO) != 0
+    static let isTerminal = SystemCalls.isTerminal(.output)
 
     static func line(_ text: String) {
-        write(STDOUT_FILENO, text + "\n")
+        write(.output, text + "\n")
     }
 
     /// Prints a block of lines (a table), ending with exactly one newline.
     static func block(_ text: String) {
-        write(STDOUT_FILENO, text.hasSuffix("\n") ? text : text + "\n")
+        write(.output, text.hasSuffix("\n") ? text : text + "\n")
     }
 
     static func error(_ text: String) {
-        write(STDERR_FILENO, text + "\n")
+        write(.error, text + "\n")
     }
 
     /// Rewrites the current terminal line.
     static func overwrite(_ text: String) {
-        write(STDOUT_FILENO, "\r\u{1B}[2K" + text)
+        write(.output, "\r\u{1B}[2K" + text)
     }
 
     /// Ends the process with `status`.
     static func exit(_ status: Int32) -> Never {
-        #if canImport(Glibc)
-        Glibc.exit(status)
-        #else
-        Darwin.exit(status)
-        #endif
+        SystemCalls.exit(status)
     }
 
     /// Writes all of `text`, unbuffered, so output from different streams and
     /// a process that exits right after stay in order.
-    private static func write(_ descriptor: Int32, _ text: String) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { raw in
-                #if canImport(Glibc)
-                Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                #else
-                Darwin.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                #endif
-            }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return }
-            offset += written
+    private static func write(_ stream: StandardStream, _ text: String) {
+        if stream == .output && standardOutputClosed.load(ordering: .relaxed) { return }
+        if SystemCalls.write(stream, Array(text.utf8)) == .closed && stream == .output {
+            standardOutputClosed.store(true, ordering: .relaxed)
         }
     }
 

@@ -6,15 +6,20 @@ enum JSONLines {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // JSON has no NaN or infinity; a diverged figure is still reported.
+        // JSON has no NaN or infinity: a diverged figure is written as null
+        // (encoded as a marker string first, replaced after encoding).
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+            positiveInfinity: nonFiniteMarker, negativeInfinity: nonFiniteMarker, nan: nonFiniteMarker)
         return encoder
     }()
 
+    /// Stands for a non-finite number until it is replaced by `null`.
+    private static let nonFiniteMarker = "\u{1}recur-non-finite\u{1}"
+
     static func print<Value: Encodable>(_ value: Value) {
         do {
-            Console.line(String(decoding: try encoder.encode(value), as: UTF8.self))
+            let text = String(decoding: try encoder.encode(value), as: UTF8.self)
+            Console.line(text.replacing("\"\\u0001recur-non-finite\\u0001\"", with: "null"))
         } catch {
             Console.error("recur: cannot write a JSON line: \(error)")
         }

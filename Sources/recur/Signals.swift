@@ -1,29 +1,29 @@
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// The first SIGINT or SIGTERM received, 0 before any.
+/// The first stop signal received, 0 before any.
 private let receivedSignal = Atomic<Int32>(0)
+/// How many stop signals have arrived.
+private let signalCount = Atomic<Int>(0)
 
-/// SIGINT and SIGTERM ask training to stop after the current step (and save
-/// a checkpoint); a second one ends the process at once, as usual.
+/// SIGINT, SIGTERM and SIGHUP ask training to stop after the current step and
+/// save a checkpoint. A second one does not interrupt that: it says so, and
+/// only a third ends the process at once, without saving (the checkpoint
+/// files already written stay whole, since every write is atomic).
 enum Signals {
     static func install() {
-        var stopSignals = sigset_t()
-        sigemptyset(&stopSignals)
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber) { number in
+        _ = receivedSignal.load(ordering: .relaxed)
+        _ = signalCount.load(ordering: .relaxed)
+        SystemCalls.handle(StopSignal.all) { number in
+            let count = signalCount.wrappingAdd(1, ordering: .relaxed).newValue
+            if count == 1 {
                 receivedSignal.store(number, ordering: .relaxed)
-                signal(number, SIG_DFL)
+            } else if count == 2 {
+                SystemCalls.signalSafeWriteError(
+                    "recur: stopping after this step and saving a checkpoint; press Ctrl-C again to quit without saving\n")
+            } else {
+                SystemCalls.signalSafeExit(128 + number)
             }
-            sigaddset(&stopSignals, signalNumber)
         }
-        // A process started from a thread that blocks them inherits the mask.
-        pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
     }
 
     /// The signal that asked to stop, if any.

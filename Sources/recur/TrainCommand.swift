@@ -2,12 +2,6 @@ import RecurCheckpoint
 import ArgumentParser
 import RecurTrainer
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
@@ -90,9 +84,15 @@ struct TrainCommand: ParsableCommand {
 
         let reporter: any TrainingObserver = json ? JSONReporter() : TextReporter(profile: profile)
         Signals.install()
-        let trainer = try Trainer(options: options, observer: reporter, interruption: Signals.pending)
-        for warning in trainer.setup.warnings { Console.error(warning) }
-        let summary = try trainer.run()
+        let summary: TrainingSummary
+        do {
+            let trainer = try Trainer(options: options, observer: reporter, interruption: Signals.pending)
+            for warning in trainer.setup.warnings { Console.error(warning) }
+            summary = try trainer.run()
+        } catch {
+            if json { JSONLines.print(ErrorEvent(message: error.description, exitCode: error.exitCode)) }
+            throw error
+        }
         if let signal = Signals.pending() {
             if let saved = summary.lastCheckpoint {
                 Console.error(
@@ -111,14 +111,12 @@ struct TrainCommand: ParsableCommand {
 
 /// The process environment as a dictionary.
 func currentEnvironment() -> [String: String] {
-    var result: [String: String] = [:]
-    var entry = environ
-    while let pointer = entry.pointee {
-        let pair = String(cString: pointer)
-        if let equals = pair.firstIndex(of: "=") {
-            result[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
-        }
-        entry += 1
-    }
-    return result
+    SystemCalls.environment()
+}
+
+/// The last `--json` line of a run that failed: what went wrong and the exit status.
+struct ErrorEvent: Encodable {
+    var event = "error"
+    var message: String
+    var exitCode: Int32
 }

@@ -42,6 +42,13 @@ struct VerifyCommand: ParsableCommand {
         } catch {
             throw RecurError.input(error.description)
         }
+        let workerCount: Int
+        switch try workers.threadCount {
+        case .fixed(let count): workerCount = count
+        case .auto: workerCount = 1
+        }
+        try MemoryBudget.require(
+            shape: loaded.shape, batchSize: loaded.batchSize, shardSize: shardSize, workers: workerCount)
         let setup = try ComputeSetup(threads: try workers.threadCount, pin: try workers.pinMode, backend: workers.backend)
         for warning in setup.warnings { Console.error(warning) }
         let report = try Verification.run(loaded) { parameters throws(RecurError) in

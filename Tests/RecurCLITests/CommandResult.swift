@@ -11,8 +11,8 @@ struct CommandResult: CustomStringConvertible {
     /// The arguments it ran with, for failure messages.
     var arguments: [String]
 
-    /// An exit status the CLI documents: 0, 1, 2, or 128+N after SIGINT (130) or SIGTERM (143).
-    static let documentedStatuses: Set<Int32> = [0, 1, 2, 130, 143]
+    /// An exit status the CLI documents: 0, 1, 2, or 128+N after SIGHUP (129), SIGINT (130) or SIGTERM (143).
+    static let documentedStatuses: Set<Int32> = [0, 1, 2, 129, 130, 143]
 
     /// Words the Swift runtime and LLVM print when a process traps.
     static let crashMarkers = ["Fatal error", "Stack dump", "Illegal instruction", "Segmentation fault", "Trace/breakpoint"]

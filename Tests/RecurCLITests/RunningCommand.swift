@@ -54,6 +54,9 @@ final class RunningCommand {
 
     var isRunning: Bool { process.isRunning }
 
+    /// The process's id.
+    var processIdentifier: Int32 { process.processIdentifier }
+
     /// Sends `signalNumber` (e.g. `SIGINT`) to the process.
     func send(_ signalNumber: Int32) {
         kill(process.processIdentifier, signalNumber)

@@ -19,6 +19,8 @@ struct UsageErrorTests {
     static let trainCases: [Case] = [
         Case(arguments: ["--threads", "0"], mentions: ["--threads"]),
         Case(arguments: ["--threads", "abc"], mentions: ["--threads", "abc"]),
+        Case(arguments: ["--threads", "-1"], mentions: ["--threads", "'-1'"]),
+        Case(arguments: ["--threads", "100000"], mentions: ["--threads 100000", "usable CPUs"]),
         Case(arguments: ["--pin", "maybe"], mentions: ["--pin", "maybe"]),
         Case(arguments: ["--batch-size", "0"], mentions: ["--batch-size"]),
         Case(arguments: ["--batch-size", "2000000"], mentions: ["--batch-size"]),
@@ -32,6 +34,8 @@ struct UsageErrorTests {
         Case(arguments: ["--lr=nan"], mentions: ["--lr"]),
         Case(arguments: ["--lr=-1"], mentions: ["--lr"]),
         Case(arguments: ["--lr=inf"], mentions: ["--lr"]),
+        Case(arguments: ["--lr", "1e39"], mentions: ["--lr", "float32"]),
+        Case(arguments: ["--lr", "1e-50"], mentions: ["--lr", "float32"]),
         Case(arguments: ["--shard-size", "0"], mentions: ["--shard-size"]),
         Case(arguments: ["--pass-samples", "0"], mentions: ["--pass-samples"]),
         Case(arguments: ["--eval-limit", "0"], mentions: ["--eval-limit"]),
@@ -45,6 +49,7 @@ struct UsageErrorTests {
     func trainOption(_ usage: Case) async throws {
         let result = try await RecurExecutable.run(["train", "--data", Self.noData] + usage.arguments)
         expectFailure(result, status: 2, mentioning: usage.mentions)
+        #expect(result.errorLines.first?.hasPrefix("recur: ") == true, "one error prefix: \(result)")
     }
 
     static let otherCommandCases: [Case] = [
@@ -71,6 +76,7 @@ struct UsageErrorTests {
     func otherCommandOption(_ usage: Case) async throws {
         let result = try await RecurExecutable.run(usage.arguments)
         expectFailure(result, status: 2, mentioning: usage.mentions)
+        #expect(result.errorLines.first?.hasPrefix("recur: ") == true, "one error prefix: \(result)")
     }
 
     @Test("an unknown --backend is a usage error listing the available ones")

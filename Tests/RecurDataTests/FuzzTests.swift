@@ -1,4 +1,5 @@
 import RecurCore
+import RecurTestSupport
 import Testing
 @testable import RecurData
 
@@ -51,7 +52,7 @@ import Testing
     @Test func randomByteStrings() {
         var random = RecurRandom(seed: 2024)
         let prefixes: [[UInt8]] = [[], [0x1f, 0x8b], [0x1f, 0x8b, 8, 0], [0, 0, 8, 3], [0, 0, 8, 1]]
-        for round in 0..<300 {
+        for round in 0..<FuzzIterations.count(default: 300) {
             let length = Int(random.next() % 48)
             let bytes = prefixes[round % prefixes.count] + (0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) }
             _ = check(bytes)
@@ -64,7 +65,7 @@ import Testing
         let labels = TestFiles.labels([3, 1, 4, 1, 5, 9, 2, 6])
         #expect(check(images).acceptedImages && check(labels).acceptedLabels)
         var rejected = 0
-        for round in 0..<300 {
+        for round in 0..<FuzzIterations.count(default: 300) {
             let result = check(mutate(round.isMultiple(of: 2) ? images : labels, &random))
             if !result.acceptedImages && !result.acceptedLabels { rejected += 1 }
         }
@@ -77,7 +78,7 @@ import Testing
         let labels = TestFiles.gzip(TestFiles.labels([3, 1, 4, 1, 5, 9, 2, 6]))
         #expect(check(images).acceptedImages && check(labels).acceptedLabels)
         var rejected = 0
-        for round in 0..<300 {
+        for round in 0..<FuzzIterations.count(default: 300) {
             let result = check(mutate(round.isMultiple(of: 2) ? images : labels, &random))
             if !result.acceptedImages && !result.acceptedLabels { rejected += 1 }
         }

@@ -21,15 +21,15 @@ import Testing
         #expect(try entries(directory) == ["data.bin"])
     }
 
-    @Test func failedRenameLeavesTheTargetAndNoTemporaryFile() throws {
-        // Renaming a file over a non-empty directory fails after the data is written.
+    @Test func aDirectoryAtThePathIsRefusedAndLeftAlone() throws {
+        // A directory is never replaced: the write is refused before any temporary file is made.
         let directory = try TemporaryDirectory()
         let path = directory.file("target")
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
         try AtomicFile.write([9], to: path + "/inside")
         let error = #expect(throws: FileError.self) { try AtomicFile.write([1, 2], to: path) }
         #expect(error?.path == path)
-        #expect(error?.description.hasPrefix("\(path): rename of temporary file '\(directory.path)/.target.tmp-") == true)
+        #expect(error?.description == "\(path): write failed: Is a directory")
         #expect(try entries(directory) == ["target"])
         #expect(try AtomicFile.readAll(path: path + "/inside") == [9])
     }

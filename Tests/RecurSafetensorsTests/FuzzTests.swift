@@ -1,5 +1,7 @@
+import Foundation
 import RecurCore
 import RecurSafetensors
+import RecurTestSupport
 import Testing
 
 /// Random and mutated inputs are either parsed or rejected with an error,
@@ -23,7 +25,7 @@ import Testing
     @Test func randomBytes() {
         var random = RecurRandom(seed: 20_240_601)
         var outcomes: Set<String> = []
-        for _ in 0..<300 {
+        for _ in 0..<FuzzIterations.count(default: 300) {
             let count = Int(random.next() % 64)
             var bytes = (0..<count).map { _ in UInt8(truncatingIfNeeded: random.next()) }
             // Half the time, a header length that fits, so the header is looked at.
@@ -42,7 +44,7 @@ import Testing
         let jsonBytes = Array(#"{}[]",:-0123456789 \e"#.utf8)
         var random = RecurRandom(seed: 7)
         var outcomes: [String: Int] = [:]
-        for round in 0..<400 {
+        for round in 0..<FuzzIterations.count(default: 400) {
             var bytes = valid
             for _ in 0...(random.next() % 4) {
                 let position = Int(random.next() % UInt64(bytes.count))
@@ -60,5 +62,32 @@ import Testing
         }
         #expect(outcomes["accepted", default: 0] > 0)
         #expect(outcomes.count >= 6, "\(outcomes)")
+    }
+
+    /// The header-first file reader agrees with the in-memory parser on
+    /// mutated files: both accept the same tensors or both refuse.
+    @Test func fileReaderAgreesWithParser() throws {
+        let directory = try TemporaryDirectory(prefix: "recur-fuzz-safetensors")
+        let path = directory.file("mutated.safetensors")
+        let valid = try sampleFile().serialized()
+        var random = RecurRandom(seed: 11)
+        for _ in 0..<FuzzIterations.count(default: 100) {
+            var bytes = valid
+            for _ in 0...(random.next() % 3) where !bytes.isEmpty {
+                let position = Int(random.next() % UInt64(bytes.count))
+                switch random.next() % 3 {
+                case 0: bytes[position] ^= UInt8(1 << (random.next() % 8))
+                case 1: bytes.removeSubrange(position...)
+                default: bytes[Int(random.next() % UInt64(min(8, bytes.count)))] = UInt8(truncatingIfNeeded: random.next())
+                }
+            }
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let parsed = try? SafetensorsFile(bytes: bytes, source: path)
+            let read = try? SafetensorsFile.readFile(path: path)
+            #expect(parsed?.tensors == read?.tensors && parsed?.metadata == read?.metadata)
+            if parsed == nil {
+                #expect(throws: SafetensorsReadError.self) { try SafetensorsFile.readFile(path: path) }
+            }
+        }
     }
 }
