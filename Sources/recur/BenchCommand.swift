@@ -21,25 +21,25 @@ struct IntegerList: ExpressibleByArgument, CustomStringConvertible {
 
 /// Options shared by `bench` and `tune`.
 struct SweepOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Thread counts to measure (default 1,2,4,... up to the usable cores, and that count).", valueName: "list"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Thread counts to measure (default 1,2,4,... up to the usable cores, and that count).", valueName: "list"))
     var threads: IntegerList?
-    @Option(help: ArgumentHelp("Steps timed per repeat.", valueName: "N")) var steps: Int?
-    @Option(help: ArgumentHelp("Untimed steps first.", valueName: "N")) var warmup: Int = 5
-    @Option(help: ArgumentHelp("Repeats per configuration (median, min and max are reported).", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Steps timed per repeat.", valueName: "N")) var steps: Int?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Untimed steps first.", valueName: "N")) var warmup: Int = 5
+    @Option(parsing: .unconditional, help: ArgumentHelp("Repeats per configuration (median, min and max are reported).", valueName: "N"))
     var repeats: Int?
     @Option(help: ArgumentHelp("Bind workers to cores (core) or not (none).", valueName: "core|none")) var pin: String = "core"
     @Option(
-        name: .customLong("shard-size"),
+        name: .customLong("shard-size"), parsing: .unconditional,
         help: ArgumentHelp("Samples per gradient shard; a list measures each (results differ slightly between sizes).", valueName: "list"))
     var shardSizes: IntegerList = IntegerList(argument: "4")!
     @Option(
-        name: .customLong("pass-samples"),
+        name: .customLong("pass-samples"), parsing: .unconditional,
         help: ArgumentHelp(
             "The most samples each worker runs through forward and BPTT at once, in whole shards; a list measures each (speed only, results are the same).",
             valueName: "list"))
     var passSizes: IntegerList = IntegerList(argument: "\(TrainingOptions().samplesPerPass)")!
-    @Option(help: "Units per RNN layer.") var hidden: Int = 256
-    @Option(help: "Stacked RNN layers.") var layers: Int = 2
+    @Option(parsing: .unconditional, help: "Units per RNN layer.") var hidden: Int = 256
+    @Option(parsing: .unconditional, help: "Stacked RNN layers.") var layers: Int = 2
     @Option(help: ArgumentHelp("Kernel build: avx512, avx2 or portable (default: the best).", valueName: "name"))
     var backend: String?
     @Option(help: ArgumentHelp("Train on MNIST from this folder (default: synthetic data of MNIST's shape).", valueName: "dir"))
@@ -89,7 +89,7 @@ struct BenchCommand: ParsableCommand {
             """)
 
     @OptionGroup var sweep: SweepOptions
-    @Option(name: .customLong("batch-size"), help: ArgumentHelp("Batch sizes to measure.", valueName: "list"))
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: ArgumentHelp("Batch sizes to measure.", valueName: "list"))
     var batchSizes: IntegerList = IntegerList(argument: "64")!
     @Option(help: ArgumentHelp("Write every figure as JSON here.", valueName: "file")) var json: String?
     @Option(help: ArgumentHelp("Write every figure as CSV here.", valueName: "file")) var csv: String?
@@ -126,7 +126,7 @@ struct TuneCommand: ParsableCommand {
             """)
 
     @OptionGroup var sweep: SweepOptions
-    @Option(name: .customLong("batch-size"), help: "The batch size to tune for.") var batchSize: Int = 64
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "The batch size to tune for.") var batchSize: Int = 64
 
     func validate() throws {
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1 (got \(batchSize))") }

@@ -27,7 +27,7 @@ struct Recur: ParsableCommand {
     static func main() {
         SystemCalls.ignoreBrokenPipes()
         do {
-            var command = try parseAsRoot(joiningNegativeValues(Array(CommandLine.arguments.dropFirst())))
+            var command = try parseAsRoot()
             try command.run()
         } catch let error as RecurError {
             Console.error("recur: \(error.description)")
@@ -42,33 +42,5 @@ struct Recur: ParsableCommand {
             Console.error("recur: " + message)
             Console.exit(code == .validationFailure ? 2 : code.rawValue)
         }
-    }
-
-    /// `arguments` with a negative number after an option joined to it
-    /// (`--threads -1` becomes `--threads=-1`), so the option's own check
-    /// reports the value instead of the parser calling it a missing value.
-    /// recur has no positional arguments, so a word that looks like a
-    /// negative number can only be an option's value.
-    static func joiningNegativeValues(_ arguments: [String]) -> [String] {
-        var result: [String] = []
-        var index = 0
-        while index < arguments.count {
-            let argument = arguments[index]
-            if argument.hasPrefix("--"), !argument.contains("="), argument.count > 2, index + 1 < arguments.count,
-                isNegativeNumber(arguments[index + 1])
-            {
-                result.append(argument + "=" + arguments[index + 1])
-                index += 2
-            } else {
-                result.append(argument)
-                index += 1
-            }
-        }
-        return result
-    }
-
-    private static func isNegativeNumber(_ text: String) -> Bool {
-        guard text.hasPrefix("-"), text.count > 1 else { return false }
-        return Double(text) != nil || text.split(separator: ",", omittingEmptySubsequences: false).allSatisfy { Int($0) != nil }
     }
 }

@@ -5,7 +5,7 @@ import RecurTrainer
 
 /// Where the workers run: every command that trains or evaluates takes these.
 struct WorkerOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Worker threads: a number, or auto for one per usable physical core.", valueName: "N|auto"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Worker threads: a number, or auto for one per usable physical core.", valueName: "N|auto"))
     var threads: String = "auto"
 
     @Option(help: ArgumentHelp("Bind each worker to its own core (core) or let the OS place threads (none).", valueName: "core|none"))

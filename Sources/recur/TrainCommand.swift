@@ -19,31 +19,31 @@ struct TrainCommand: ParsableCommand {
               recur train --resume runs/a
             """)
 
-    @Option(help: "Passes over the training set (default 2).") var epochs: Int?
-    @Option(name: .customLong("batch-size"), help: "Samples per optimizer step (default 64).") var batchSize: Int?
-    @Option(help: "Adam learning rate (default 0.001).") var lr: Double?
-    @Option(help: "Units per RNN layer (default 256).") var hidden: Int?
-    @Option(help: "Stacked RNN layers (default 2).") var layers: Int?
-    @Option(help: "Seed for initialisation and data order (default 0).") var seed: UInt64?
-    @Option(name: .customLong("shard-size"), help: "Samples per gradient shard, the unit of parallel work (default 4).")
+    @Option(parsing: .unconditional, help: "Passes over the training set (default 2).") var epochs: Int?
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Samples per optimizer step (default 64).") var batchSize: Int?
+    @Option(parsing: .unconditional, help: "Adam learning rate (default 0.001).") var lr: Double?
+    @Option(parsing: .unconditional, help: "Units per RNN layer (default 256).") var hidden: Int?
+    @Option(parsing: .unconditional, help: "Stacked RNN layers (default 2).") var layers: Int?
+    @Option(parsing: .unconditional, help: "Seed for initialisation and data order (default 0).") var seed: UInt64?
+    @Option(name: .customLong("shard-size"), parsing: .unconditional, help: "Samples per gradient shard, the unit of parallel work (default 4).")
     var shardSize: Int?
     @Option(
-        name: .customLong("pass-samples"),
+        name: .customLong("pass-samples"), parsing: .unconditional,
         help: ArgumentHelp(
             "The most samples each worker runs through forward and BPTT at once, in whole shards (default \(TrainingOptions().samplesPerPass); speed only, the result is the same).",
             valueName: "N"))
     var passSamples: Int?
-    @Option(help: "Stop after N optimizer steps, counted from the start of training.") var steps: Int?
+    @Option(parsing: .unconditional, help: "Stop after N optimizer steps, counted from the start of training.") var steps: Int?
     @Option(help: ArgumentHelp("Write the trained model here (safetensors, PyTorch names).", valueName: "file"))
     var save: String?
     @Option(help: ArgumentHelp("Start from this checkpoint's weights.", valueName: "file")) var load: String?
     @Option(name: .customLong("checkpoint-dir"), help: ArgumentHelp("Save a resumable checkpoint here after every epoch.", valueName: "dir"))
     var checkpointDirectory: String?
-    @Option(name: .customLong("checkpoint-every"), help: ArgumentHelp("Also save every N steps (needs --checkpoint-dir).", valueName: "N"))
+    @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: ArgumentHelp("Also save every N steps (needs --checkpoint-dir).", valueName: "N"))
     var checkpointEvery: Int?
     @Option(help: ArgumentHelp("Continue from the newest checkpoint in this folder, bit-identically.", valueName: "dir"))
     var resume: String?
-    @Option(name: .customLong("eval-limit"), help: ArgumentHelp("Evaluate on only the first N test samples.", valueName: "N"))
+    @Option(name: .customLong("eval-limit"), parsing: .unconditional, help: ArgumentHelp("Evaluate on only the first N test samples.", valueName: "N"))
     var evaluationLimit: Int?
     @Flag(help: "Print one JSON object per line instead of text.") var json = false
     @Flag(help: "Print the time per step in each phase (forward, BPTT, all-reduce, optimizer, barrier waits).")

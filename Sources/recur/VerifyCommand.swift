@@ -27,7 +27,7 @@ struct VerifyCommand: ParsableCommand {
             """)
 
     @Option(help: ArgumentHelp("The PyTorch reference file.", valueName: "file.safetensors")) var reference: String
-    @Option(name: .customLong("shard-size"), help: "Samples per gradient shard.") var shardSize: Int = 4
+    @Option(name: .customLong("shard-size"), parsing: .unconditional, help: "Samples per gradient shard.") var shardSize: Int = 4
     @Flag(help: "Print the report as JSON.") var json = false
     @OptionGroup var workers: WorkerOptions
 
