@@ -25,8 +25,11 @@ public struct Placement: Sendable, Hashable {
         public var l3Group: Int
     }
 
-    /// Largest accepted thread count.
-    public static let maximumThreads = 4096
+    /// The most workers a placement takes on a machine with `usablePUs`
+    /// usable PUs: 8 per PU, and at least 64. Far more workers than PUs spin
+    /// and yield against each other at every barrier, so such a run (and its
+    /// exit, which joins every worker) would take minutes for seconds of work.
+    public static func maximumThreads(usablePUs: Int) -> Int { max(64, 8 * usablePUs) }
 
     /// The machine the placement is for.
     public let topology: Topology
@@ -42,7 +45,7 @@ public struct Placement: Sendable, Hashable {
     /// ``ThreadCount/auto`` means one per usable physical core.
     ///
     /// - Throws: ``PlacementError`` when no PU is usable or the count is not in
-    ///   `1...Placement.maximumThreads`.
+    ///   `1...Placement.maximumThreads(usablePUs:)`.
     /// - Complexity: O(*n* + *p* log *p*) for *n* threads and *p* PUs.
     public init(topology: Topology, threads: ThreadCount) throws(PlacementError) {
         let order = Self.spreadOrder(topology)
@@ -53,7 +56,10 @@ public struct Placement: Sendable, Hashable {
         case .fixed(let value): count = value
         }
         guard count >= 1 else { throw .invalidThreadCount(count) }
-        guard count <= Self.maximumThreads else { throw .tooManyThreads(requested: count, maximum: Self.maximumThreads) }
+        let maximum = Self.maximumThreads(usablePUs: order.count)
+        guard count <= maximum else {
+            throw .tooManyThreads(requested: count, maximum: maximum, usablePUs: order.count)
+        }
         self.topology = topology
         self.slots = (0..<count).map { worker in
             var slot = order[worker % order.count]
@@ -139,17 +145,18 @@ public enum PlacementError: Error, Equatable, Sendable, CustomStringConvertible 
     case noUsablePUs
     /// The thread count is below 1.
     case invalidThreadCount(Int)
-    /// The thread count exceeds ``Placement/maximumThreads``.
-    case tooManyThreads(requested: Int, maximum: Int)
+    /// The thread count exceeds ``Placement/maximumThreads(usablePUs:)``.
+    case tooManyThreads(requested: Int, maximum: Int, usablePUs: Int)
 
     public var description: String {
         switch self {
         case .noUsablePUs:
             "placement: this process may not run on any processing unit of the topology"
         case .invalidThreadCount(let count):
-            "placement: --threads must be at least 1 (got \(count))"
-        case .tooManyThreads(let requested, let maximum):
-            "placement: --threads \(requested) is more than the supported \(maximum)"
+            "--threads must be at least 1 (got \(count))"
+        case .tooManyThreads(let requested, let maximum, let usablePUs):
+            "--threads \(requested) is more than \(maximum) (8 per usable CPU, at least 64; this machine has "
+                + "\(usablePUs) usable CPUs): so many workers would spin against each other"
         }
     }
 }

@@ -18,11 +18,10 @@ public struct ComputeSetup {
         } catch {
             throw .system("cannot read the machine's topology: \(error)")
         }
-        try Self.requireThreadCount(threads, topology: topology)
         do {
             placement = try Placement(topology: topology, threads: threads)
         } catch {
-            throw .usage("--threads: \(error)")
+            throw .usage("\(error)")
         }
         backend = try Self.backend(named: name)
         do {
@@ -37,35 +36,6 @@ public struct ComputeSetup {
                     + "threads share CPUs and run slower than with fewer threads")
         }
         self.warnings = warnings
-    }
-
-    /// The most worker threads a run may have on `topology`: 8 per usable
-    /// CPU, and at least 64. Far more workers than CPUs spin and yield
-    /// against each other at every barrier, so such a run (and its exit,
-    /// which joins every worker) would take minutes for seconds of work.
-    public static func maximumThreads(topology: Topology) -> Int {
-        max(64, 8 * topology.usablePUs.count)
-    }
-
-    /// A usage error when `threads` is more than ``maximumThreads(topology:)``.
-    public static func requireThreadCount(_ threads: ThreadCount, topology: Topology? = nil) throws(RecurError) {
-        guard case .fixed(let count) = threads, count > 64 else { return }
-        let machine: Topology
-        if let topology {
-            machine = topology
-        } else {
-            do {
-                machine = try Topology.current()
-            } catch {
-                throw .system("cannot read the machine's topology: \(error)")
-            }
-        }
-        let limit = maximumThreads(topology: machine)
-        if count > limit {
-            throw .usage(
-                "--threads \(count) is more than \(limit) (8 per usable CPU, at least 64; this machine has "
-                    + "\(machine.usablePUs.count) usable CPUs): so many workers would spin against each other")
-        }
     }
 
     /// The kernel build called `name`, or the best one when nil; a usage error

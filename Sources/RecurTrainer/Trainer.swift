@@ -34,7 +34,6 @@ public final class Trainer {
         interruption: @escaping () -> Int32? = { nil }
     ) throws(RecurError) {
         try requested.validate()
-        try ComputeSetup.requireThreadCount(requested.threads)
         var options = requested
         var resumed: (path: String, checkpoint: LoadedCheckpoint, state: TrainingState)?
         let checkpointFolder = (options.checkpointDirectory ?? options.resume).map(CheckpointDirectory.init(path:))
@@ -56,12 +55,9 @@ public final class Trainer {
             options = try options.resuming(from: state, shape: loaded.shape, path: newest)
             resumed = (newest, loaded, state)
         }
-        let workers: Int
-        switch options.threads {
-        case .fixed(let count): workers = count
-        case .auto: workers = 1
-        }
-        try options.requireMemory(workers: workers)
+        // The machine before the data: a bad --threads fails before anything is read.
+        setup = try ComputeSetup(threads: options.threads, pin: options.pin, backend: options.backend)
+        try options.requireMemory(workers: setup.pool.count)
         self.options = options
         self.observer = observer
         self.interruption = interruption
@@ -112,7 +108,6 @@ public final class Trainer {
         }
         resumeState = resumed?.state
         checkpoints = checkpointFolder
-        setup = try ComputeSetup(threads: options.threads, pin: options.pin, backend: options.backend)
         do {
             self.optimizer = optimizer
             engine = try DataParallelEngine(

@@ -13,7 +13,7 @@ struct TopologyCommand: ParsableCommand {
               recur topology --threads 16
             """)
 
-    @Option(help: ArgumentHelp("Show the placement for this many workers.", valueName: "N|auto"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Show the placement for this many workers.", valueName: "N|auto"))
     var threads: String = "auto"
 
     func validate() throws {
@@ -33,7 +33,7 @@ struct TopologyCommand: ParsableCommand {
         do {
             Console.block(try Placement(topology: topology, threads: count).describe())
         } catch {
-            throw RecurError.usage("--threads: \(error)")
+            throw RecurError.usage("\(error)")
         }
     }
 }

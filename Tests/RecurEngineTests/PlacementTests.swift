@@ -78,9 +78,14 @@ import Testing
         let topology = try Topology(synthetic: "core:2 pu:1")
         #expect(throws: PlacementError.invalidThreadCount(0)) { try Placement(topology: topology, threads: .fixed(0)) }
         #expect(throws: PlacementError.invalidThreadCount(-3)) { try Placement(topology: topology, threads: .fixed(-3)) }
-        #expect(throws: PlacementError.tooManyThreads(requested: Int.max, maximum: Placement.maximumThreads)) {
+        #expect(throws: PlacementError.tooManyThreads(requested: Int.max, maximum: 64, usablePUs: 2)) {
             try Placement(topology: topology, threads: .fixed(Int.max))
         }
+        #expect(Placement.maximumThreads(usablePUs: 16) == 128)
+        #expect(throws: PlacementError.tooManyThreads(requested: 65, maximum: 64, usablePUs: 2)) {
+            try Placement(topology: topology, threads: .fixed(65))
+        }
+        _ = try Placement(topology: topology, threads: .fixed(64))
         #expect(throws: PlacementError.noUsablePUs) {
             try Placement(topology: topology.restricted(to: [7]), threads: .auto)
         }
