@@ -88,7 +88,7 @@ public final class CheckpointDirectory: Sendable {
             } catch {
                 throw .input("\(error) (remove or rename the file to resume from the others)")
             }
-            guard metadata["format"] == Checkpoint.format, metadata["training.steps"] == "\(step)" else { continue }
+            guard metadata["format"] == Checkpoint.format, metadata[TrainingState.stepsKey] == "\(step)" else { continue }
             if best.map({ step > $0.step }) ?? true { best = (step, file) }
         }
         return best?.path

@@ -29,9 +29,6 @@ public struct ShardGradients: @unchecked Sendable {
 /// would sum its process's shards the same way and exchange the block's
 /// partial sums in a fixed order.
 public protocol GradientReduction: Sendable {
-    /// The name of the phase it is timed in, for reports.
-    var phaseName: String { get }
-
     /// Writes the batch's gradient of the parameters of `block` into
     /// `step.batchGradient`. Called concurrently for disjoint blocks.
     func reduce(_ block: UpdatePlan.Block, of step: ShardGradients, plan: UpdatePlan)
@@ -44,8 +41,6 @@ public protocol GradientReduction: Sendable {
 /// - Complexity: reads every shard's gradient of the block once: O(shards x block size).
 public struct ShardOrderedSum: GradientReduction {
     public init() {}
-
-    public var phaseName: String { "shard sum" }
 
     @inline(__always)
     public func reduce(_ block: UpdatePlan.Block, of step: ShardGradients, plan: UpdatePlan) {
