@@ -94,10 +94,7 @@ public enum Checkpoint {
         do throws(SafetensorsReadError) {
             file = try SafetensorsFile.readFile(path: path)
         } catch {
-            switch error {
-            case .file(let error): throw CheckpointError(path: path, reason: .file(error))
-            case .content(let error): throw CheckpointError(path: path, reason: .notSafetensors(error))
-            }
+            throw CheckpointError(path: path, reason: .unreadable(error))
         }
         return try load(file, path: path)
     }
@@ -110,7 +107,7 @@ public enum Checkpoint {
         do throws(SafetensorsError) {
             file = try SafetensorsFile(bytes: bytes, source: source)
         } catch {
-            throw CheckpointError(path: source, reason: .notSafetensors(error))
+            throw CheckpointError(path: source, reason: .unreadable(.content(error)))
         }
         return try load(file, path: source)
     }

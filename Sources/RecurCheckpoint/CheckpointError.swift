@@ -7,10 +7,10 @@ import RecurSafetensors
 /// `runs/a.safetensors: tensor 'fc.weight' has shape [10, 3584] but the model needs [10, 7168]`.
 public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Reason: Equatable, Sendable {
-        /// The file cannot be opened, read or written.
+        /// The file cannot be written.
         case file(FileError)
-        /// The file is not a valid safetensors file (too short, corrupt header, ...).
-        case notSafetensors(SafetensorsError)
+        /// The file cannot be read, or is not a valid safetensors file (too short, corrupt header, ...).
+        case unreadable(SafetensorsReadError)
         /// `format` is `recur-checkpoint` but `format_version` is not one this build reads.
         case unsupportedVersion(String)
         /// A tensor or metadata value is missing, malformed, or does not fit the others.
@@ -40,7 +40,7 @@ public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertib
     public var description: String {
         switch reason {
         case .file(let error): "\(error)"
-        case .notSafetensors(let error): "\(error)"
+        case .unreadable(let error): "\(error)"
         case .unsupportedVersion(let version):
             "\(path): recur-checkpoint format_version '\(version)' is not supported (this build reads version \(Checkpoint.formatVersion))"
         case .content(let issue): "\(path): \(issue)"

@@ -8,10 +8,8 @@ import RecurSafetensors
 /// `ref.safetensors: target[3] is 12, outside the 10 classes 0..<10`.
 public struct VerificationError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Reason: Equatable, Sendable {
-        /// The file cannot be opened or read.
-        case file(FileError)
-        /// The file is not a valid safetensors file.
-        case notSafetensors(SafetensorsError)
+        /// The file cannot be read, or is not a valid safetensors file.
+        case unreadable(SafetensorsReadError)
         /// A tensor or metadata value is missing, malformed, or does not fit the others.
         case content(ModelFileIssue)
         /// A class label is not in `0..<classes`.
@@ -33,8 +31,7 @@ public struct VerificationError: Error, Equatable, Sendable, CustomStringConvert
     /// description, which names it, or `path: problem`.
     public var description: String {
         switch reason {
-        case .file(let error): "\(error)"
-        case .notSafetensors(let error): "\(error)"
+        case .unreadable(let error): "\(error)"
         case .content(let issue): "\(path): \(issue)"
         case .labelOutOfRange(let index, let label, let classes):
             "\(path): target[\(index)] is \(label), outside the \(classes) classes 0..<\(classes)"

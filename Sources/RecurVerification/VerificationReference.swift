@@ -53,10 +53,7 @@ public struct VerificationReference: Sendable {
         do throws(SafetensorsReadError) {
             file = try SafetensorsFile.readFile(path: path)
         } catch {
-            switch error {
-            case .file(let error): throw VerificationError(path: path, reason: .file(error))
-            case .content(let error): throw VerificationError(path: path, reason: .notSafetensors(error))
-            }
+            throw VerificationError(path: path, reason: .unreadable(error))
         }
         let shape: ModelShape
         let targets: [Int64]

@@ -143,8 +143,8 @@ import Testing
         // A header length far past the end of the file.
         try Data([0xFF, 0xFF, 0, 0, 0, 0, 0, 0, 0x7B, 0x7D]).write(to: URL(fileURLWithPath: path))
         let error = try #require(CheckpointSamples.loadFailure(path))
-        guard case .notSafetensors(let underlying) = error.reason else {
-            Issue.record("expected notSafetensors, got \(error)")
+        guard case .unreadable(.content(let underlying)) = error.reason else {
+            Issue.record("expected a safetensors content error, got \(error)")
             return
         }
         #expect(underlying.source == path)
@@ -159,12 +159,12 @@ import Testing
         let missing = directory.file("absent.safetensors")
         #expect(
             CheckpointSamples.loadFailure(missing)?.reason
-                == .file(FileError(path: missing, operation: "open", code: ENOENT)))
+                == .unreadable(.file(FileError(path: missing, operation: "open", code: ENOENT))))
         #expect(
             CheckpointSamples.loadFailure(missing)?.description == "\(missing): open failed: No such file or directory")
         #expect(
             CheckpointSamples.loadFailure(directory.path)?.reason
-                == .file(FileError(path: directory.path, operation: "read", code: EISDIR)))
+                == .unreadable(.file(FileError(path: directory.path, operation: "read", code: EISDIR))))
     }
 
     @Test func plainStateDictWhoseShapeCannotBeInferred() throws {

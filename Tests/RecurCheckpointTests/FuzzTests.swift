@@ -37,6 +37,7 @@ import Testing
         case .failure(let error):
             #expect(error.path == "fuzz")
             #expect(!error.description.contains("\n"), "\(error)")
+            if case .unreadable(.content) = error.reason { return "notSafetensors" }
             return String(String(describing: error.reason).prefix { $0 != "(" })
         }
     }

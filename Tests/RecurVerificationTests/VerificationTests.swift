@@ -148,7 +148,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let missing = directory.file("none.safetensors")
         let error = #expect(throws: VerificationError.self) { try VerificationReference(path: missing) }
-        #expect(error?.reason == .file(FileError(path: missing, operation: "open", code: ENOENT)))
+        #expect(error?.reason == .unreadable(.file(FileError(path: missing, operation: "open", code: ENOENT))))
 
         let corrupt = directory.file("corrupt.safetensors")
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: corrupt))
