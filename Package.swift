@@ -47,6 +47,8 @@ let package = Package(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .target(name: "CRecurCPU"),
+        // Every call into the C library (files, processes, signals, threads), typed, in one place.
+        .target(name: "RecurSystem"),
 
         // Shapes, parameter layout, random numbers: shared by every layer.
         .target(name: "RecurCore"),
@@ -67,21 +69,21 @@ let package = Package(
 
         // Model, data, checkpoints, parallel engine, trainer, CLI.
         .target(name: "RecurModel", dependencies: ["RecurCore", "RecurKernels"]),
-        .target(name: "RecurData", dependencies: ["RecurCore", "CZlib"]),
-        .target(name: "RecurSafetensors"),
+        .target(name: "RecurData", dependencies: ["RecurCore", "RecurSystem", "CZlib"]),
+        .target(name: "RecurSafetensors", dependencies: ["RecurSystem"]),
         .target(
             name: "RecurEngine",
             dependencies: [
-                "RecurCore", "RecurKernels", "RecurModel", "CHwloc", "CRecurCPU",
+                "RecurCore", "RecurKernels", "RecurModel", "RecurSystem", "CHwloc", "CRecurCPU",
                 .product(name: "Atomics", package: "swift-atomics"),
             ]),
         // What every command runs on: typed user-facing errors, the compute
         // setup (topology, placement, pool, kernel build), memory and output checks.
-        .target(name: "RecurRuntime", dependencies: ["RecurCore", "RecurKernels", "RecurEngine", "RecurData"]),
+        .target(name: "RecurRuntime", dependencies: ["RecurCore", "RecurKernels", "RecurEngine", "RecurData", "RecurSystem"]),
         // The checkpoint format (safetensors with PyTorch names and training state) and folders.
         .target(
             name: "RecurCheckpoint",
-            dependencies: ["RecurCore", "RecurModel", "RecurSafetensors", "RecurRuntime"]),
+            dependencies: ["RecurCore", "RecurModel", "RecurSafetensors", "RecurRuntime", "RecurSystem"]),
         // The training loop and evaluation.
         .target(
             name: "RecurTrainer",
@@ -100,12 +102,13 @@ let package = Package(
             name: "RecurBench",
             dependencies: [
                 "RecurCore", "RecurModel", "RecurEngine", "RecurKernels", "RecurRuntime", "RecurData", "RecurTrainer",
+                "RecurSystem",
             ]),
         .executableTarget(
             name: "recur",
             dependencies: [
                 "RecurTrainer", "RecurEngine", "RecurRuntime", "RecurCheckpoint", "RecurVerification", "RecurBench",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "RecurSystem", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Tests, one target per layer, with shared helpers.

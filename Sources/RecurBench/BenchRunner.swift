@@ -1,3 +1,4 @@
+import RecurSystem
 import RecurRuntime
 import RecurCore
 import RecurData
@@ -239,6 +240,6 @@ extension MachineInfo {
             numaNodes: topology.numaNodes.count, cores: topology.cores.count, pus: topology.puCount,
             usablePUs: topology.usablePUs.count, l2Bytes: Int(topology.l2CacheBytes ?? 0),
             l3Bytes: Int(topology.l3CacheBytes ?? 0), backend: backend, buildFlags: RecurBuild.kernelBuilds,
-            recurVersion: RecurBuild.version, hostname: hostName(), date: RecurBuild.utcTimestamp())
+            recurVersion: RecurBuild.version, hostname: SystemCalls.hostName(), date: RecurBuild.utcTimestamp())
     }
 }

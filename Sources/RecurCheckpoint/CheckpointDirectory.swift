@@ -1,6 +1,7 @@
 import RecurRuntime
 import RecurModel
 import RecurSafetensors
+import RecurSystem
 import Synchronization
 
 /// A folder of resumable checkpoints, `checkpoint-<step>.safetensors`, the
@@ -34,7 +35,7 @@ public final class CheckpointDirectory: Sendable {
     }
 
     deinit {
-        if let descriptor = state.withLock({ $0.lockDescriptor }) { SystemCalls.close(descriptor) }
+        if let descriptor = state.withLock({ $0.lockDescriptor }) { try? SystemCalls.close(descriptor) }
     }
 
     /// Creates the folder if needed, takes its lock, and removes temporary
@@ -44,23 +45,23 @@ public final class CheckpointDirectory: Sendable {
     ///   holds the lock, its process id.
     public func lock() throws(RecurError) {
         if state.withLock({ $0.lockDescriptor != nil }) { return }
-        do throws(SystemError) {
+        do throws(Errno) {
             try SystemCalls.makeDirectory(path)
         } catch {
             throw .output("\(path): cannot create the checkpoint folder: \(error.message)")
         }
         let lockPath = "\(path)/\(Self.lockFileName)"
         let descriptor: Int32
-        do throws(SystemError) {
+        do throws(Errno) {
             descriptor = try SystemCalls.openLockFile(lockPath)
         } catch {
             throw .output("\(lockPath): cannot open the checkpoint folder's lock file: \(error.message)")
         }
-        do throws(SystemError) {
+        do throws(Errno) {
             try SystemCalls.tryLock(descriptor)
         } catch {
             let holder = SystemCalls.contents(descriptor).filter(\.isNumber)
-            SystemCalls.close(descriptor)
+            try? SystemCalls.close(descriptor)
             if error.wouldBlock {
                 throw .output(
                     "\(path): the checkpoint folder is in use by another recur run"
@@ -135,10 +136,10 @@ public final class CheckpointDirectory: Sendable {
     /// The folder's files with canonical checkpoint names and their steps.
     private func canonicalFiles() throws(RecurError) -> [(name: String, step: Int)] {
         let names: [String]
-        do throws(SystemError) {
+        do throws(Errno) {
             names = try SystemCalls.directoryEntries(path)
         } catch {
-            if error.isNoEntry { return [] }
+            if error == .noEntry { return [] }
             throw .input("\(path): cannot read the checkpoint folder: \(error.message)")
         }
         return names.compactMap { name in Self.step(inFileName: name).map { (name, $0) } }

@@ -1,3 +1,5 @@
+import RecurSystem
+
 /// Whole-file reads and existence checks, so that a file's type and size
 /// are checked before any memory is committed to it.
 enum FileBytes {
@@ -9,44 +11,25 @@ enum FileBytes {
     ///   read, is not a regular file, or is larger than `sizeLimit` bytes.
     /// - Complexity: O(file size).
     static func read(_ path: String) throws(IDXError) -> [UInt8] {
-        let descriptor: Int32
-        do throws(SystemError) {
-            descriptor = try SystemCalls.openForReading(path)
-        } catch {
-            throw IDXError(file: path, problem: error.isNoEntry ? .missing : .cannotOpen(reason: error.message))
-        }
-        defer { SystemCalls.close(descriptor) }
+        let file: ReadOnlyFile
+        do throws(ReadOnlyFile.Failure) { file = try ReadOnlyFile(path: path) } catch { throw idxError(error, path) }
+        guard file.size <= sizeLimit else { throw IDXError(file: path, problem: .tooLarge(limit: sizeLimit)) }
+        do throws(ReadOnlyFile.Failure) { return try file.read(count: file.size, at: 0) } catch { throw idxError(error, path) }
+    }
 
-        let regularSize: Int?
-        do throws(SystemError) {
-            regularSize = try SystemCalls.regularFileSize(descriptor)
-        } catch {
-            throw IDXError(file: path, problem: .readFailed(reason: error.message))
+    private static func idxError(_ failure: ReadOnlyFile.Failure, _ path: String) -> IDXError {
+        switch failure {
+        case .open(let error) where error == .noEntry: IDXError(file: path, problem: .missing)
+        case .open(let error): IDXError(file: path, problem: .cannotOpen(reason: error.message))
+        case .read(let error): IDXError(file: path, problem: .readFailed(reason: error.message))
+        case .notRegularFile: IDXError(file: path, problem: .notARegularFile)
+        case .ended(let end, _): IDXError(file: path, problem: .readFailed(reason: "the file shrank to \(end) bytes while it was read"))
         }
-        guard let size = regularSize else { throw IDXError(file: path, problem: .notARegularFile) }
-        guard size <= sizeLimit else { throw IDXError(file: path, problem: .tooLarge(limit: sizeLimit)) }
-
-        var failure: SystemError?
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-            guard let base = buffer.baseAddress else { return }
-            while initialized < size {
-                do throws(SystemError) {
-                    let got = try SystemCalls.read(descriptor, base + initialized, size - initialized)
-                    if got == 0 { break }  // The file shrank while we read it.
-                    initialized += got
-                } catch {
-                    failure = error
-                    break
-                }
-            }
-        }
-        if let failure { throw IDXError(file: path, problem: .readFailed(reason: failure.message)) }
-        return bytes
     }
 
     /// Whether `path` names a regular file (following symbolic links).
-    static func isRegularFile(_ path: String) -> Bool { SystemCalls.isRegularFile(path) }
+    static func isRegularFile(_ path: String) -> Bool { SystemCalls.kind(of: path, followingLinks: true) == .regularFile }
 
     /// Whether `path` names a directory (following symbolic links).
-    static func isDirectory(_ path: String) -> Bool { SystemCalls.isDirectory(path) }
+    static func isDirectory(_ path: String) -> Bool { SystemCalls.kind(of: path, followingLinks: true) == .directory }
 }

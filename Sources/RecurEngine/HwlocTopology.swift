@@ -1,3 +1,4 @@
+import RecurSystem
 import CHwloc
 import Synchronization
 
@@ -34,7 +35,7 @@ final class HwlocTopology: @unchecked Sendable {
     init(_ input: Input) throws(TopologyError) {
         var created: hwloc_topology_t?
         guard hwloc_topology_init(&created) == 0, let topology = created else {
-            throw .hwlocInitializationFailed(errno: lastErrorNumber)
+            throw .hwlocInitializationFailed(errno: Errno.current.code)
         }
         let source: Topology.Source
         switch input {
@@ -45,8 +46,8 @@ final class HwlocTopology: @unchecked Sendable {
         do throws(TopologyError) {
             try Self.configure(topology, input)
             guard hwloc_topology_load(topology) == 0 else {
-                if case .xml = input { throw .invalidXML(detail: "hwloc_topology_load failed (errno \(lastErrorNumber))") }
-                throw .loadFailed(source: source.description, errno: lastErrorNumber)
+                if case .xml = input { throw .invalidXML(detail: "hwloc_topology_load failed (errno \(Errno.current.code))") }
+                throw .loadFailed(source: source.description, errno: Errno.current.code)
             }
         } catch {
             hwloc_topology_destroy(topology)
@@ -71,7 +72,7 @@ final class HwlocTopology: @unchecked Sendable {
             guard length > 0 else { throw .invalidXML(detail: "the XML text is empty") }
             guard length < Int(Int32.max) else { throw .invalidXML(detail: "the XML text is \(length) bytes, too large") }
             let status = text.withCString { hwloc_topology_set_xmlbuffer(topology, $0, Int32(length + 1)) }
-            guard status == 0 else { throw .invalidXML(detail: "hwloc_topology_set_xmlbuffer failed (errno \(lastErrorNumber))") }
+            guard status == 0 else { throw .invalidXML(detail: "hwloc_topology_set_xmlbuffer failed (errno \(Errno.current.code))") }
         }
     }
 
@@ -179,7 +180,7 @@ final class HwlocTopology: @unchecked Sendable {
     ///
     /// - Returns: nil on success, else the `errno` hwloc reported.
     func bindCurrentThread(to set: Bitmap) -> Int32? {
-        hwloc_set_cpubind(handle, set.bitmap, Int32(HWLOC_CPUBIND_THREAD.rawValue)) == 0 ? nil : lastErrorNumber
+        hwloc_set_cpubind(handle, set.bitmap, Int32(HWLOC_CPUBIND_THREAD.rawValue)) == 0 ? nil : Errno.current.code
     }
 
     /// The calling thread's current CPU binding, or nil when the OS won't say.

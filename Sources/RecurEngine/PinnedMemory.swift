@@ -1,5 +1,4 @@
-
-
+import RecurSystem
 
 /// A zero-filled, 64-byte-aligned buffer of floats, optionally bound to one
 /// NUMA node; freed when the last reference goes away.
@@ -46,7 +45,7 @@ public final class PinnedMemory: @unchecked Sendable {
             raw = memory
             owner = numaNode.topology
         } else {
-            guard let memory = allocateAligned(bytes: rounded, alignment: Self.alignment) else {
+            guard let memory = SystemCalls.allocateAligned(bytes: rounded, alignment: Self.alignment) else {
                 throw .allocationFailed(bytes: rounded)
             }
             raw = memory
@@ -62,7 +61,7 @@ public final class PinnedMemory: @unchecked Sendable {
         if let owner {
             owner.free(raw, bytes: byteCount)
         } else {
-            freeAligned(raw)
+            SystemCalls.freeAligned(raw)
         }
     }
 }

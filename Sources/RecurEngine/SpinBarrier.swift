@@ -1,3 +1,4 @@
+import RecurSystem
 import RecurCore
 import Atomics
 import CRecurCPU
@@ -92,7 +93,7 @@ struct SpinBackoff {
     @inline(__always)
     mutating func wait() {
         if sleepNanoseconds > 0 {
-            sleep(nanoseconds: sleepNanoseconds)
+            SystemCalls.sleep(nanoseconds: sleepNanoseconds)
             sleepNanoseconds = min(sleepNanoseconds * 2, Self.longestSleepNanoseconds)
             return
         }
@@ -106,7 +107,7 @@ struct SpinBackoff {
             }
             return
         }
-        yieldThread()
+        SystemCalls.yieldThread()
         if Self.nanoseconds() - start >= policy.spinNanoseconds + policy.yieldNanoseconds {
             sleepNanoseconds = Self.firstSleepNanoseconds
         }

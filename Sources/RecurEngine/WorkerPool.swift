@@ -1,3 +1,4 @@
+import RecurSystem
 import Atomics
 
 
@@ -104,7 +105,7 @@ public final class WorkerPool: @unchecked Sendable {
     /// error.
     public func run(_ job: @Sendable (Int) -> Void) {
         precondition(!isShutDown, "WorkerPool.run called after shutdown()")
-        if let caller = pinnedCaller, !sameThread(caller, currentThread()) {
+        if let caller = pinnedCaller, !SystemCalls.sameThread(caller, SystemCalls.currentThread()) {
             // A new calling thread: bind it as worker 0 too (best effort; the
             // first caller's binding failure was already reported by init).
             _ = pinCaller()
@@ -134,9 +135,9 @@ public final class WorkerPool: @unchecked Sendable {
         isShutDown = true
         shared.stopping = true
         shared.generation.value.wrappingIncrement(ordering: .releasing)
-        for thread in threads { joinThread(thread) }
+        for thread in threads { SystemCalls.joinThread(thread) }
         threads = []
-        if let hwloc = shared.hwloc, let caller = firstCaller, sameThread(caller.thread, currentThread()) {
+        if let hwloc = shared.hwloc, let caller = firstCaller, SystemCalls.sameThread(caller.thread, SystemCalls.currentThread()) {
             _ = hwloc.bindCurrentThread(to: caller.binding)
         }
         pinnedCaller = nil
@@ -172,10 +173,10 @@ public final class WorkerPool: @unchecked Sendable {
     /// first such thread had before. Returns nil on success or when not pinning.
     private func pinCaller() -> WorkerPoolError? {
         guard let hwloc = shared.hwloc else { return nil }
-        if firstCaller == nil, let binding = hwloc.currentThreadBinding() { firstCaller = (currentThread(), binding) }
+        if firstCaller == nil, let binding = hwloc.currentThreadBinding() { firstCaller = (SystemCalls.currentThread(), binding) }
         let pu = placement.slots[0].pu
         if let code = hwloc.bindCurrentThread(toPU: pu) { return .bindingFailed(worker: 0, pu: pu, errno: code) }
-        pinnedCaller = currentThread()
+        pinnedCaller = SystemCalls.currentThread()
         return nil
     }
 }
@@ -299,7 +300,7 @@ private final class WorkerThreadContext {
 /// - Returns: The thread, or the `pthread_create` error code.
 func startWorkerThread(_ shared: WorkerPoolShared, worker: Int) -> Result<ThreadHandle, WorkerPoolError> {
     let context = Unmanaged.passRetained(WorkerThreadContext(shared: shared, worker: worker))
-    let started = startThread(context: context.toOpaque()) { raw in
+    let started = SystemCalls.startThread(context: context.toOpaque()) { raw in
         guard let raw else { return nil }
         let context = Unmanaged<WorkerThreadContext>.fromOpaque(raw).takeRetainedValue()
         context.shared.workerLoop(worker: context.worker)

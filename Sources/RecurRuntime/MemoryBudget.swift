@@ -1,3 +1,4 @@
+import RecurSystem
 import RecurCore
 import RecurEngine
 

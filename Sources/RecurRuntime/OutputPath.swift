@@ -1,3 +1,4 @@
+import RecurSystem
 /// Up-front checks of the files a command will write, so a bad path fails in
 /// a second, not after an hour of training.
 public enum OutputPath {
@@ -13,24 +14,24 @@ public enum OutputPath {
     ///   not exist yet, its own folder is checked instead.
     public static func requireWritable(_ path: String, option: String, creatingFolder: String? = nil) throws(RecurError) {
         if path.isEmpty { throw .output("\(option): the path is empty") }
-        if let type = SystemCalls.linkType(path), type != .regularFile {
+        if let type = SystemCalls.kind(of: path, followingLinks: false), type != .regularFile {
             if type == .directory { throw .output("\(option) \(path): is a directory, not a file") }
             if type == .symbolicLink {
-                guard let target = SystemCalls.fileType(path) else {
+                guard let target = SystemCalls.kind(of: path, followingLinks: true) else {
                     throw .output("\(option) \(path): is a symbolic link to nothing; refusing to write through it")
                 }
                 if target != .regularFile {
-                    throw .output("\(option) \(path): is a symbolic link to \(target.words), not to a regular file; refusing to replace it")
+                    throw .output("\(option) \(path): is a symbolic link to \(target.rawValue), not to a regular file; refusing to replace it")
                 }
             } else {
-                throw .output("\(option) \(path): is \(type.words), not a regular file; refusing to replace it")
+                throw .output("\(option) \(path): is \(type.rawValue), not a regular file; refusing to replace it")
             }
         }
         var folder = Self.folder(of: path)
-        if let creatingFolder, SystemCalls.fileType(folder) == nil, normalized(folder) == normalized(creatingFolder) {
+        if let creatingFolder, SystemCalls.kind(of: folder, followingLinks: true) == nil, normalized(folder) == normalized(creatingFolder) {
             folder = Self.folder(of: normalized(creatingFolder))
         }
-        guard let type = SystemCalls.fileType(folder) else {
+        guard let type = SystemCalls.kind(of: folder, followingLinks: true) else {
             throw .output("\(option) \(path): the folder \(folder) does not exist")
         }
         guard type == .directory else {

@@ -1,3 +1,4 @@
+import RecurSystem
 /// Facts about this build of Recur, for reports.
 public enum RecurBuild {
     public static let version = "0.1.0"

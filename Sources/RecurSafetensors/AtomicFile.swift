@@ -1,3 +1,4 @@
+import RecurSystem
 import Synchronization
 
 /// Numbers temporary files so that concurrent writers in one process never collide.
@@ -76,22 +77,31 @@ public enum AtomicFile {
     ///   is over `limit` or cannot be read.
     /// - Complexity: O(file size).
     public static func readAll(path: String, limit: Int = Int.max) throws(FileError) -> [UInt8] {
-        let file = try ReadOnlyFile(path: path)
-        func tooLarge(_ size: Int) -> FileError {
-            FileError(
-                path: path, operation: "read", code: Errno.invalidType.code,
+        var bytes: [UInt8] = []
+        var size = 0
+        do throws(ReadOnlyFile.Failure) {
+            let file = try ReadOnlyFile(path: path)
+            size = file.size
+            if size <= limit {
+                bytes = try file.read(count: size, at: 0)
+                // Files such as /proc's report size 0 but have contents: read
+                // on to the end, still within `limit`.
+                while size <= limit {
+                    let chunk = try file.readAvailable(upTo: 1 << 16, at: bytes.count)
+                    if chunk.isEmpty { break }
+                    size = bytes.count + chunk.count
+                    if size <= limit { bytes += chunk }
+                }
+            }
+        } catch {
+            throw FileError(error, path: path)
+        }
+        guard size <= limit else {
+            throw FileError(
+                path: path, operation: "read", code: Errno.invalidArgument.code,
                 detail: "the file has \(size) bytes or more, more than the \(limit) allowed")
         }
-        guard file.size <= limit else { throw tooLarge(file.size) }
-        var bytes = try file.read(count: file.size, at: 0)
-        // Files such as /proc's report size 0 but have contents: read on to
-        // the end, still within `limit`.
-        while true {
-            let chunk = try file.readAvailable(upTo: 1 << 16, at: bytes.count)
-            if chunk.isEmpty { return bytes }
-            guard bytes.count + chunk.count <= limit else { throw tooLarge(bytes.count + chunk.count) }
-            bytes += chunk
-        }
+        return bytes
     }
 
     /// The temporary file name ``write(_:to:)`` uses for a file called
@@ -142,7 +152,7 @@ public enum AtomicFile {
                                 detail: "is a symbolic link to nothing (dangling)")
             }
             guard target.isRegularFile else {
-                throw FileError(path: path, operation: "write", code: Errno.invalidType.code,
+                throw FileError(path: path, operation: "write", code: Errno.invalidArgument.code,
                                 detail: "is a symbolic link to \(target.kind.rawValue), not to a regular file")
             }
             do throws(Errno) {

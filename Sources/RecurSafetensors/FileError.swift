@@ -1,3 +1,5 @@
+import RecurSystem
+
 /// A file operation that failed, with the path and the system's reason.
 ///
 /// The description is one line, e.g.
@@ -24,15 +26,31 @@ public struct FileError: Error, Equatable, Sendable, CustomStringConvertible {
     /// FIFO, a directory, a link to one of those).
     static func notRegularFile(_ path: String, operation: String, kind: FileKind) -> FileError {
         FileError(
-            path: path, operation: operation, code: Errno.invalidType.code,
+            path: path, operation: operation, code: Errno.invalidArgument.code,
             detail: "is \(kind.rawValue), not a regular file")
     }
 
     /// The system's text for ``code``, e.g. "Permission denied".
-    public var systemMessage: String { SystemCalls.message(for: code) }
+    public var systemMessage: String { Errno(code: code).message }
 
     public var description: String {
         if let detail { return "\(path): \(operation) refused: \(detail)" }
         return "\(path): \(operation) failed: \(systemMessage)"
+    }
+}
+
+extension FileError {
+    /// `failure` of opening or reading the file at `path`, as a file error.
+    init(_ failure: ReadOnlyFile.Failure, path: String) {
+        switch failure {
+        case .open(let error): self.init(path: path, operation: "open", code: error.code)
+        case .read(let error): self.init(path: path, operation: "read", code: error.code)
+        case .notRegularFile(.directory): self.init(path: path, operation: "read", code: Errno.isDirectory.code)
+        case .notRegularFile(let kind): self = .notRegularFile(path, operation: "read", kind: kind)
+        case .ended(let end, let expected):
+            self.init(
+                path: path, operation: "read", code: Errno.invalidArgument.code,
+                detail: "the file ended at byte \(end), before the \(expected) it had when opened")
+        }
     }
 }

@@ -1,3 +1,4 @@
+import RecurSystem
 /// Why ``SafetensorsFile/readFile(path:)`` failed: the file could not be
 /// read, or its contents are not a valid safetensors file.
 public enum SafetensorsReadError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -39,7 +40,7 @@ extension SafetensorsFile {
     /// - Complexity: O(file size) for a valid file, O(header) otherwise.
     public static func readFile(path: String) throws(SafetensorsReadError) -> SafetensorsFile {
         let file: ReadOnlyFile
-        do throws(FileError) { file = try ReadOnlyFile(path: path) } catch { throw .file(error) }
+        do throws(ReadOnlyFile.Failure) { file = try ReadOnlyFile(path: path) } catch { throw .file(FileError(error, path: path)) }
         let (header, bufferSize) = try headerBytes(of: file)
         let parsed: ParsedHeader
         do throws(SafetensorsError) {
@@ -48,7 +49,11 @@ extension SafetensorsFile {
             throw .content(error)
         }
         let buffer: [UInt8]
-        do throws(FileError) { buffer = try file.read(count: bufferSize, at: 8 + header.count) } catch { throw .file(error) }
+        do throws(ReadOnlyFile.Failure) {
+            buffer = try file.read(count: bufferSize, at: 8 + header.count)
+        } catch {
+            throw .file(FileError(error, path: path))
+        }
         do throws(SafetensorsError) {
             return try parsed.file(buffer: buffer[...])
         } catch {
@@ -61,7 +66,7 @@ extension SafetensorsFile {
     /// - Throws: ``SafetensorsReadError``.
     public static func readMetadata(path: String) throws(SafetensorsReadError) -> [String: String] {
         let file: ReadOnlyFile
-        do throws(FileError) { file = try ReadOnlyFile(path: path) } catch { throw .file(error) }
+        do throws(ReadOnlyFile.Failure) { file = try ReadOnlyFile(path: path) } catch { throw .file(FileError(error, path: path)) }
         let (header, bufferSize) = try headerBytes(of: file)
         do throws(SafetensorsError) {
             return try ParsedHeader(header: header, bufferSize: bufferSize, source: path).metadata
@@ -76,17 +81,21 @@ extension SafetensorsFile {
         of file: borrowing ReadOnlyFile
     ) throws(SafetensorsReadError) -> (header: [UInt8], bufferSize: Int) {
         let prefix: [UInt8]
-        do throws(FileError) { prefix = file.size >= 8 ? try file.read(count: 8, at: 0) : [] } catch { throw .file(error) }
+        do throws(ReadOnlyFile.Failure) {
+            prefix = file.size >= 8 ? try file.read(count: 8, at: 0) : []
+        } catch {
+            throw .file(FileError(error, path: file.path))
+        }
         let length: Int
         do throws(SafetensorsError) {
             length = try headerLength(prefix, fileSize: file.size, source: file.path)
         } catch {
             throw .content(error)
         }
-        do throws(FileError) {
+        do throws(ReadOnlyFile.Failure) {
             return (try file.read(count: length, at: 8), file.size - 8 - length)
         } catch {
-            throw .file(error)
+            throw .file(FileError(error, path: file.path))
         }
     }
 

@@ -1,3 +1,4 @@
+import RecurSystem
 import Synchronization
 
 /// Set once stdout's reader is gone: later lines are dropped.

@@ -1,3 +1,4 @@
+import RecurSystem
 import RecurBench
 import RecurRuntime
 import ArgumentParser

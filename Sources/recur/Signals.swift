@@ -1,3 +1,4 @@
+import RecurSystem
 import Synchronization
 
 /// The first stop signal received, 0 before any.
@@ -13,7 +14,7 @@ enum Signals {
     static func install() {
         _ = receivedSignal.load(ordering: .relaxed)
         _ = signalCount.load(ordering: .relaxed)
-        SystemCalls.handle(StopSignal.all) { number in
+        SystemCalls.handle(SystemCalls.stopSignals) { number in
             let count = signalCount.wrappingAdd(1, ordering: .relaxed).newValue
             if count == 1 {
                 receivedSignal.store(number, ordering: .relaxed)

@@ -1,3 +1,4 @@
+import RecurSystem
 import RecurCheckpoint
 import ArgumentParser
 import RecurTrainer
