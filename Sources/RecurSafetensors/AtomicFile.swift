@@ -47,14 +47,8 @@ public enum AtomicFile {
             SystemCalls.removeQuietly(temporaryPath)
             throw FileError(path: path, operation: "write of temporary file '\(temporaryPath)'", code: error.code)
         }
-        var replaced: FileStatus?
-        do throws(Errno) {
-            replaced = try SystemCalls.linkStatus(path)
-        } catch {
-            replaced = nil
-        }
         // Checked again: something may have appeared at the path meanwhile.
-        if let replaced, !replaced.isRegularFile {
+        if let replaced = try? SystemCalls.status(of: path, followingLinks: false), !replaced.isRegularFile {
             SystemCalls.removeQuietly(temporaryPath)
             throw FileError.notRegularFile(requestedPath, operation: "write", kind: replaced.kind)
         }
@@ -132,7 +126,7 @@ public enum AtomicFile {
     private static func writableTarget(_ path: String) throws(FileError) -> String {
         let status: FileStatus?
         do throws(Errno) {
-            status = try SystemCalls.linkStatus(path)
+            status = try SystemCalls.status(of: path, followingLinks: false)
         } catch {
             throw FileError(path: path, operation: "status check", code: error.code)
         }
@@ -143,7 +137,7 @@ public enum AtomicFile {
         case .symbolicLink:
             let target: FileStatus?
             do throws(Errno) {
-                target = try SystemCalls.pathStatus(path)
+                target = try SystemCalls.status(of: path, followingLinks: true)
             } catch {
                 throw FileError(path: path, operation: "status check", code: error.code)
             }

@@ -210,23 +210,11 @@ package enum SystemCalls {
         return FileStatus(info)
     }
 
-    /// Type and size of the file at `path`, not following a final symbolic
-    /// link; nil when nothing is there.
-    package static func linkStatus(_ path: String) throws(Errno) -> FileStatus? {
+    /// Type and size of the file at `path`, following symbolic links or not
+    /// (`stat` or `lstat`); nil when nothing is there (or, followed, a link dangles).
+    package static func status(of path: String, followingLinks: Bool) throws(Errno) -> FileStatus? {
         var info = stat()
-        guard lstat(path, &info) == 0 else {
-            let error = Errno.current
-            if error == .noEntry { return nil }
-            throw error
-        }
-        return FileStatus(info)
-    }
-
-    /// Type and size of the file at `path`, following symbolic links; nil
-    /// when nothing is there (or a link dangles).
-    package static func pathStatus(_ path: String) throws(Errno) -> FileStatus? {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
+        guard (followingLinks ? stat(path, &info) : lstat(path, &info)) == 0 else {
             let error = Errno.current
             if error == .noEntry { return nil }
             throw error
@@ -237,8 +225,7 @@ package enum SystemCalls {
     /// The type of the file at `path` (following links, or not); nil when
     /// nothing is there or its status cannot be read.
     package static func kind(of path: String, followingLinks: Bool) -> FileKind? {
-        let status = try? (followingLinks ? pathStatus(path) : linkStatus(path))
-        return status?.kind
+        (try? status(of: path, followingLinks: followingLinks))?.kind
     }
 
     /// `path` with every symbolic link resolved (`realpath`).

@@ -77,7 +77,7 @@ public final class Trainer {
             throw .usage("--batch-size \(options.batchSize) is larger than the \(train.count) training samples in \(directory)")
         }
         if let resumed {
-            let stepsPerEpoch = (train.count + options.batchSize - 1) / options.batchSize
+            let stepsPerEpoch = Self.stepsPerEpoch(samples: train.count, batchSize: options.batchSize)
             let state = resumed.state
             if state.epoch > options.epochs || (state.epoch == options.epochs && state.batchIndex > 0) {
                 throw .usage(
@@ -118,7 +118,10 @@ public final class Trainer {
         }
     }
 
-    public var stepsPerEpoch: Int { (train.count + options.batchSize - 1) / options.batchSize }
+    public var stepsPerEpoch: Int { Self.stepsPerEpoch(samples: train.count, batchSize: options.batchSize) }
+
+    /// Batches in an epoch of `samples`, the last one possibly short.
+    static func stepsPerEpoch(samples: Int, batchSize: Int) -> Int { (samples + batchSize - 1) / batchSize }
 
     /// The order of the training samples in epoch `epoch` (0-based).
     public static func epochOrder(seed: UInt64, epoch: Int, count: Int) -> [Int32] {
