@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Recur against PyTorch's CPU build on the seed model, in the same minutes:
+# runs `recur bench` and scripts/compare-pytorch.py alternately (--rounds
+# times, default 3) at the same thread counts and batch size, then prints
+# each run's samples/s and the ratio of the medians.
+#
+#   scripts/compare-pytorch.sh                          # threads 1,2, batch 64, 3 rounds
+#   scripts/compare-pytorch.sh --threads 1,2,4 --batch-size 256 --rounds 5
+#   RECUR=out/recur scripts/compare-pytorch.sh          # a prebuilt binary
+#
+# Installs PyTorch with pip when python3 lacks it (`pip install torch`; its
+# CPU build is enough). Builds recur in release mode unless $RECUR names one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+threads=1,2 batch=64 rounds=3
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --threads) threads="$2"; shift 2 ;;
+        --batch-size) batch="$2"; shift 2 ;;
+        --rounds) rounds="$2"; shift 2 ;;
+        *) echo "compare-pytorch.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+python3 -c "import torch" 2>/dev/null || python3 -m pip install torch
+if [ -z "${RECUR:-}" ]; then
+    swift build -c release --product recur >&2
+    RECUR=.build/release/recur
+fi
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+for round in $(seq "$rounds"); do
+    # The per-configuration lines are bench's progress, on stderr.
+    "$RECUR" bench --threads "$threads" --batch-size "$batch" --steps 30 --repeats 3 2>&1 \
+        | grep -E '^[0-9]+ threads?, batch' | sed -E 's/^([0-9]+) threads?, batch ([0-9]+).*: ([0-9]+) samples\/s$/recur \1 \2 \3/' \
+        | tee -a "$results"
+    python3 scripts/compare-pytorch.py --threads "$threads" --batch-size "$batch" \
+        | sed -E 's/^pytorch [^ ]+ threads ([0-9]+) batch ([0-9]+): ([0-9]+) samples\/s$/pytorch \1 \2 \3/' \
+        | tee -a "$results"
+done
+python3 - "$results" <<'PY'
+import statistics, sys
+rates = {}
+for line in open(sys.argv[1]):
+    who, threads, batch, rate = line.split()
+    rates.setdefault((int(threads), int(batch)), {}).setdefault(who, []).append(int(rate))
+for (threads, batch), by in sorted(rates.items()):
+    recur, torch = statistics.median(by["recur"]), statistics.median(by["pytorch"])
+    print(f"threads {threads} batch {batch}: Recur {recur:.0f}, PyTorch {torch:.0f} samples/s (medians of "
+          f"{len(by['recur'])} runs): {recur / torch:.2f}x")
+PY
