@@ -66,7 +66,9 @@ public struct BenchOptions: Sendable {
             throw .usage("--pass-samples needs sizes of at least 1 (got \(passSizes))")
         }
         if hidden < 1 || layers < 1 { throw .usage("--hidden and --layers must be at least 1") }
-        if hidden > 65_536 || layers > 64 { throw .usage("--hidden must be at most 65536 and --layers at most 64") }
+        if hidden > ModelShape.maximumHidden || layers > ModelShape.maximumLayers {
+            throw .usage("--hidden must be at most \(ModelShape.maximumHidden) and --layers at most \(ModelShape.maximumLayers)")
+        }
         for batch in batchSizes {
             for shardSize in shardSizes {
                 try MemoryBudget.require(

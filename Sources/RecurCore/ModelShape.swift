@@ -74,6 +74,12 @@ public struct ModelShape: Hashable, Sendable, Codable, CustomStringConvertible {
         self.head = head
     }
 
+    /// The largest hidden size and layer count the command line accepts: far
+    /// past any model that fits in memory, small enough that no size
+    /// computed from them overflows.
+    public static let maximumHidden = 65_536
+    public static let maximumLayers = 64
+
     /// The seed notebook's model: 28x28 inputs, 2 tanh RNN layers of 256, 10 classes.
     public static let mnist = ModelShape()
 

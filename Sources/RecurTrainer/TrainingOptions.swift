@@ -67,8 +67,12 @@ public struct TrainingOptions: Sendable {
                 "--lr must be a float32 number between \(Float.leastNormalMagnitude) and \(Float.greatestFiniteMagnitude) "
                     + "(got \(learningRate), which is \(Float(learningRate)) as float32)")
         }
-        if hidden > 65_536 { throw .usage("--hidden must be at most 65536 (got \(hidden))") }
-        if layers > 64 { throw .usage("--layers must be at most 64 (got \(layers))") }
+        if hidden > ModelShape.maximumHidden {
+            throw .usage("--hidden must be at most \(ModelShape.maximumHidden) (got \(hidden))")
+        }
+        if layers > ModelShape.maximumLayers {
+            throw .usage("--layers must be at most \(ModelShape.maximumLayers) (got \(layers))")
+        }
         if batchSize > 1 << 20 { throw .usage("--batch-size must be at most 1048576 (got \(batchSize))") }
         if checkpointEvery != nil && checkpointDirectory == nil && resume == nil {
             throw .usage("--checkpoint-every needs --checkpoint-dir DIR")
