@@ -11,11 +11,25 @@
     /// What happens to each output element once its sum is complete.
     public enum Epilogue: Hashable, Sendable {
         case none
-        /// `tanh(sum)`: a forward step of the RNN.
+        /// `tanh(sum)`: a forward step of the tanh RNN.
         case tanh
         /// `sum · (1 - h²)`, with `h` laid out like C but rows `hRowStride`
-        /// apart: a backward step.
+        /// apart: a backward step of the tanh RNN.
         case tanhGradient(hRowStride: Int)
+        /// `max(sum, 0)`: a forward step of the ReLU RNN.
+        case relu
+        /// `sum` where `h > 0`, else 0 (PyTorch's `threshold_backward` on
+        /// the ReLU's output), `h` as for ``tanhGradient(hRowStride:)``: a
+        /// backward step of the ReLU RNN.
+        case reluGradient(hRowStride: Int)
+
+        /// The row stride of the `h` operand the epilogue reads, nil when it reads none.
+        public var hRowStride: Int? {
+            switch self {
+            case .tanhGradient(let stride), .reluGradient(let stride): stride
+            case .none, .tanh, .relu: nil
+            }
+        }
     }
 
     public var rows: Int
@@ -87,10 +101,10 @@
     /// Floats from C's first element to one past its last.
     public var cCount: Int { (rows - 1) * cRowStride + columns }
 
-    /// Floats of the `h` operand of a `tanhGradient` epilogue, else 0.
+    /// Floats of the `h` operand of a gradient epilogue, else 0.
     public var hCount: Int {
-        if case .tanhGradient(let rowStride) = epilogue { return (rows - 1) * rowStride + columns }
-        return 0
+        guard let rowStride = epilogue.hRowStride else { return 0 }
+        return (rows - 1) * rowStride + columns
     }
 
     public var description: String {
@@ -103,13 +117,15 @@
         case .none: break
         case .tanh: text += ", tanh"
         case .tanhGradient(let rowStride): text += ", tanh gradient (h row \(rowStride))"
+        case .relu: text += ", relu"
+        case .reluGradient(let rowStride): text += ", relu gradient (h row \(rowStride))"
         }
         return text
     }
 }
 
 /// The buffers one ``ProductShape`` runs on; `bias` and `h` only where the
-/// shape has a bias or a `tanhGradient` epilogue.
+/// shape has a bias or a gradient epilogue.
 @_spi(Kernels) public struct ProductOperandPointers: @unchecked Sendable {
     public var a: UnsafePointer<Float>
     public var b: UnsafePointer<Float>
@@ -151,6 +167,12 @@
     public let tanhGradientRows: @Sendable (
         UnsafeMutablePointer<Float>, _ h: UnsafePointer<Float>, _ rows: Int, _ rowStride: Int, _ count: Int
     ) -> Void
+    /// `reluRows(_:rows:rowStride:count:)`.
+    public let reluRows: @Sendable (UnsafeMutablePointer<Float>, _ rows: Int, _ rowStride: Int, _ count: Int) -> Void
+    /// `reluGradientRows(_:h:rows:rowStride:count:)`.
+    public let reluGradientRows: @Sendable (
+        UnsafeMutablePointer<Float>, _ h: UnsafePointer<Float>, _ rows: Int, _ rowStride: Int, _ count: Int
+    ) -> Void
     /// `softmaxCrossEntropy(logits:labels:samples:classes:gradientScale:gradient:)`.
     public let softmaxCrossEntropy: @Sendable (
         _ logits: UnsafePointer<Float>, _ labels: UnsafePointer<Int32>, _ samples: Int, _ classes: Int,
@@ -171,6 +193,8 @@
         tanh: @escaping @Sendable (SIMD16<Float>) -> SIMD16<Float>,
         tanhRows: @escaping @Sendable (UnsafeMutablePointer<Float>, Int, Int, Int) -> Void,
         tanhGradientRows: @escaping @Sendable (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Int, Int) -> Void,
+        reluRows: @escaping @Sendable (UnsafeMutablePointer<Float>, Int, Int, Int) -> Void,
+        reluGradientRows: @escaping @Sendable (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Int, Int) -> Void,
         softmaxCrossEntropy: @escaping @Sendable (
             UnsafePointer<Float>, UnsafePointer<Int32>, Int, Int, Float, UnsafeMutablePointer<Float>?
         ) -> Float,
@@ -185,6 +209,8 @@
         self.tanh = tanh
         self.tanhRows = tanhRows
         self.tanhGradientRows = tanhGradientRows
+        self.reluRows = reluRows
+        self.reluGradientRows = reluGradientRows
         self.softmaxCrossEntropy = softmaxCrossEntropy
         self.dot = dot
         self.columnSums = columnSums

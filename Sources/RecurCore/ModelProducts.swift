@@ -30,7 +30,8 @@
             hasBias: true)
     }
 
-    /// One forward time step `h[t] = tanh(u[t] + h[t-1]·W_hhᵀ)` of every
+    /// One forward time step `h[t] = σ(u[t] + h[t-1]·W_hhᵀ)` (σ: tanh, or
+    /// ReLU for ``RecurrentCell/rnnReLU``) of every
     /// sample, accumulating into the input projection `u[t]`: samples x
     /// hidden, depth hidden, rows one sample's sequence apart. A: `h[t-1]` of
     /// the first sample; B: packed `W_hhᵀ`; C: `h[t]` of the first sample.
@@ -39,15 +40,17 @@
         return ProductShape(
             rows: samples, columns: model.hidden, depth: model.hidden,
             aRowStride: sequence, aDepthStride: 1, bRowStride: model.hidden, cRowStride: sequence,
-            accumulate: true, epilogue: .tanh)
+            accumulate: true, epilogue: model.cell == .rnnReLU ? .relu : .tanh)
     }
 
-    /// One backward time step `∂z[t] = (∂h[t] + ∂z[t+1]·W_hh) · (1 - h[t]²)`,
+    /// One backward time step `∂z[t] = (∂h[t] + ∂z[t+1]·W_hh) · σ'` (σ' =
+    /// `1 - h[t]²` for tanh, `h[t] > 0` for ReLU),
     /// accumulating into `∂h[t]`: the forward step's geometry with the
     /// gradient through tanh, `h[t]` laid out like C. A: `∂z[t+1]`; B: `W_hh`.
     public static func recurrentStepGradient(_ model: ModelShape, samples: Int) -> ProductShape {
         var shape = recurrentStep(model, samples: samples)
-        shape.epilogue = .tanhGradient(hRowStride: shape.cRowStride)
+        shape.epilogue =
+            model.cell == .rnnReLU ? .reluGradient(hRowStride: shape.cRowStride) : .tanhGradient(hRowStride: shape.cRowStride)
         return shape
     }
 

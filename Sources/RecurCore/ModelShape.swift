@@ -24,6 +24,16 @@ public enum RecurrentCell: String, CaseIterable, Hashable, Sendable, Codable, Cu
 
     /// The name PyTorch references and checkpoints give the cell (`cell` metadata).
     public var description: String { rawValue }
+
+    /// The `recur` options that choose the cell: `--cell rnn --nonlinearity relu`.
+    public var options: String {
+        switch self {
+        case .rnnTanh: "--cell rnn --nonlinearity tanh"
+        case .rnnReLU: "--cell rnn --nonlinearity relu"
+        case .lstm: "--cell lstm"
+        case .gru: "--cell gru"
+        }
+    }
 }
 
 /// What the linear classifier reads from the last recurrent layer.
@@ -147,11 +157,11 @@ public struct ModelShape: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     /// Why this build cannot train or evaluate the model, or nil when it can:
-    /// the kernels compute the tanh RNN with the linear layer over every
-    /// step; the other cells and heads are described (parameter layouts,
-    /// checkpoint shapes) but not computed yet.
+    /// the kernels compute the tanh and ReLU RNNs with the linear layer over
+    /// every step; the other cells and heads are described (parameter
+    /// layouts, checkpoint shapes) but not computed yet.
     public var unsupportedReason: String? {
-        if cell != .rnnTanh { return "the \(cell) cell is not implemented yet (only rnn_tanh is)" }
+        if cell == .lstm || cell == .gru { return "the \(cell) cell is not implemented yet (only rnn_tanh and rnn_relu are)" }
         if head != .allSteps { return "the '\(head)' head is not implemented yet (only 'all' is)" }
         return nil
     }

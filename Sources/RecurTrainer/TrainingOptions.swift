@@ -10,6 +10,7 @@ public struct TrainingOptions: Sendable {
     public var learningRate = 1e-3
     public var hidden = 256
     public var layers = 2
+    public var cell: RecurrentCell = .rnnTanh
     public var seed: UInt64 = 0
     public var threads: ThreadCount = .auto
     public var pin: PinMode = .core
@@ -42,7 +43,7 @@ public struct TrainingOptions: Sendable {
 
     public init() {}
 
-    public var shape: ModelShape { ModelShape(hidden: hidden, layers: layers) }
+    public var shape: ModelShape { ModelShape(hidden: hidden, layers: layers, cell: cell) }
 
     /// Checks every value a user can get wrong, naming the option.
     public func validate() throws(RecurError) {
@@ -102,6 +103,12 @@ public struct TrainingOptions: Sendable {
         }
         try adopt("hidden", \.hidden, shape.hidden)
         try adopt("layers", \.layers, shape.layers)
+        if explicitOptions.contains("cell") && cell != shape.cell {
+            throw .usage(
+                "\(cell.options) differs from the run being resumed (\(path) is \(shape.cell)); "
+                    + "drop the option or pass \(shape.cell.options)")
+        }
+        options.cell = shape.cell
         try adopt("seed", \.seed, state.seed)
         try adopt("batch-size", \.batchSize, state.batchSize)
         try adopt("shard-size", \.shardSize, state.shardSize)

@@ -38,6 +38,7 @@ struct SweepOptions: ParsableArguments {
             "The most samples each worker runs through forward and BPTT at once, in whole shards; a list measures each (speed only, results are the same).",
             valueName: "list"))
     var passSizes: IntegerList = IntegerList(argument: "\(TrainingOptions().samplesPerPass)")!
+    @OptionGroup var cellOptions: CellOptions
     @Option(parsing: .unconditional, help: "Units per RNN layer.") var hidden: Int = 256
     @Option(parsing: .unconditional, help: "Stacked RNN layers.") var layers: Int = 2
     @Option(help: ArgumentHelp("Kernel build: avx512, avx2 or portable (default: the best).", valueName: "name"))
@@ -68,6 +69,7 @@ struct SweepOptions: ParsableArguments {
         options.passSizes = passSizes.values
         options.hidden = hidden
         options.layers = layers
+        options.cell = try cellOptions.recurrentCell
         options.backend = backend
         options.dataDirectory = data
         return options

@@ -1,5 +1,6 @@
 import RecurRuntime
 import ArgumentParser
+import RecurCore
 import RecurEngine
 import RecurTrainer
 
@@ -48,6 +49,38 @@ func validateBackend(_ name: String?) throws {
     } catch {
         throw ValidationError(error.description)
     }
+}
+
+/// The recurrent cell: every command that builds a model takes these.
+struct CellOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Recurrent cell: rnn, lstm or gru (default rnn; lstm and gru are not implemented yet).", valueName: "rnn|lstm|gru"))
+    var cell: String?
+
+    @Option(help: ArgumentHelp("The rnn cell's nonlinearity, as nn.RNN's (default tanh).", valueName: "tanh|relu"))
+    var nonlinearity: String?
+
+    /// Whether either option was given (a resumed run takes the cell from its checkpoint otherwise).
+    var isExplicit: Bool { cell != nil || nonlinearity != nil }
+
+    var recurrentCell: RecurrentCell {
+        get throws {
+            switch (cell ?? "rnn", nonlinearity) {
+            case ("rnn", nil), ("rnn", "tanh"): return .rnnTanh
+            case ("rnn", "relu"): return .rnnReLU
+            case ("rnn", let other?):
+                throw ValidationError("--nonlinearity must be tanh or relu (got '\(other)')")
+            case ("lstm", nil), ("gru", nil):
+                let cell = cell == "lstm" ? RecurrentCell.lstm : .gru
+                throw ValidationError("--cell \(cell): \(ModelShape(cell: cell).unsupportedReason ?? "")")
+            case ("lstm", _?), ("gru", _?):
+                throw ValidationError("--nonlinearity applies to --cell rnn only (nn.RNN's), not to --cell \(cell ?? "")")
+            case (let other, _):
+                throw ValidationError("--cell must be rnn, lstm or gru (got '\(other)')")
+            }
+        }
+    }
+
+    func validate() throws { _ = try recurrentCell }
 }
 
 /// Where MNIST is: `--data`, then `$MNIST_DIR`, then `./data/mnist`.

@@ -49,6 +49,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per line instead of text.") var json = false
     @Flag(help: "Print the time per step in each phase (forward, BPTT, all-reduce, optimizer, barrier waits).")
     var profile = false
+    @OptionGroup var cellOptions: CellOptions
     @OptionGroup var workers: WorkerOptions
     @OptionGroup var dataOptions: DataOptions
 
@@ -68,6 +69,7 @@ struct TrainCommand: ParsableCommand {
         take(layers, "layers", \.layers)
         take(seed, "seed", \.seed)
         take(shardSize, "shard-size", \.shardSize)
+        take(cellOptions.isExplicit ? try cellOptions.recurrentCell : nil, "cell", \.cell)
         options.explicitOptions = explicit
         if let passSamples { options.samplesPerPass = passSamples }
         options.steps = steps

@@ -43,6 +43,10 @@ struct UsageErrorTests {
         Case(arguments: ["--checkpoint-every", "0", "--checkpoint-dir", "runs"], mentions: ["--checkpoint-every"]),
         Case(arguments: ["--load", "a.safetensors", "--resume", "runs"], mentions: ["--load", "--resume"]),
         Case(arguments: ["--no-such-option"], mentions: ["--no-such-option"]),
+        Case(arguments: ["--cell", "lstm"], mentions: ["--cell lstm", "not implemented"]),
+        Case(arguments: ["--cell", "transformer"], mentions: ["--cell", "transformer"]),
+        Case(arguments: ["--nonlinearity", "sigmoid"], mentions: ["--nonlinearity", "sigmoid"]),
+        Case(arguments: ["--cell", "gru", "--nonlinearity", "relu"], mentions: ["--nonlinearity", "--cell gru"]),
     ]
 
     @Test("train rejects a bad option before reading data", arguments: trainCases)

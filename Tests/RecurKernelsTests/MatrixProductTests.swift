@@ -73,6 +73,19 @@ import Testing
             layout.epilogue = .tanhGradient(hRowStride: layout.columns + 9)
             return layout
         },
+        ProductFamily("relu") { layout in
+            var layout = layout
+            layout.hasBias = true
+            layout.epilogue = .relu
+            return layout
+        },
+        ProductFamily("accumulate, relu gradient") { layout in
+            var layout = layout
+            layout.accumulate = true
+            layout.cRowStride = layout.columns + 2
+            layout.epilogue = .reluGradient(hRowStride: layout.columns + 9)
+            return layout
+        },
         ProductFamily("everything") { layout in
             var layout = layout
             layout.segments = 2

@@ -81,6 +81,10 @@ final class ProductOperands {
         case .tanhGradient(let rowStride):
             let hValue = Double(h![i * rowStride + j])
             return (sum * (1 - hValue * hValue), tolerance)
+        case .relu:
+            return (max(sum, 0), tolerance)
+        case .reluGradient(let rowStride):
+            return (h![i * rowStride + j] > 0 ? sum : 0, tolerance)
         }
     }
 

@@ -31,7 +31,8 @@ struct PyTorchFixture {
         self.file = file
         shape = ModelShape(
             inputSize: try number("input_size"), sequenceLength: try number("seq_len"), hidden: try number("hidden"),
-            layers: try number("layers"), classes: try number("classes"))
+            layers: try number("layers"), classes: try number("classes"),
+            cell: try #require(RecurrentCell(rawValue: file.metadata["cell"] ?? "rnn_tanh"), "cell of \(path)"))
         batch = try number("batch")
         learningRate = try number("lr")
         beta1 = betas[0]

@@ -18,6 +18,7 @@ import Testing
 @Suite struct PyTorchFixtureTests {
     static let small = "rnn-h32-l2-b8.safetensors"
     static let large = "rnn-h256-l2-b64.safetensors"
+    static let relu = "rnn-relu-h32-l2-b8.safetensors"
     static let tolerance: Float = 1e-4
 
     static let runsLargeFully: Bool = {
@@ -38,6 +39,17 @@ import Testing
     @Test(arguments: TestModels.backendNames)
     func smallFixtureAdamSteps(backend: String) throws {
         try Self.checkAdamSteps(Self.small, backend: backend)
+    }
+
+    /// `nn.RNN(nonlinearity="relu")`: the same products with the ReLU and its gradient as epilogues.
+    @Test(arguments: TestModels.backendNames)
+    func reluFixtureGradients(backend: String) throws {
+        try Self.checkGradients(Self.relu, backend: backend)
+    }
+
+    @Test(arguments: TestModels.backendNames)
+    func reluFixtureAdamSteps(backend: String) throws {
+        try Self.checkAdamSteps(Self.relu, backend: backend)
     }
 
     @Test(arguments: largeGradientBackends)

@@ -53,6 +53,16 @@ import Testing
         }
     }
 
+    /// The cell comes from the reference's `cell` metadata: a ReLU RNN passes on every backend.
+    @Test func reluFixturePassesOnEveryBackend() throws {
+        let reference = try VerificationReference(path: try Fixtures.require("rnn-relu-h32-l2-b8.safetensors"))
+        #expect(reference.shape == ModelShape(hidden: 32, layers: 2, cell: .rnnReLU))
+        for backend in Backends.supported {
+            let report = Verification.run(reference, backend: backend)
+            #expect(report.passed, "\(backend.name): \(report.table())")
+        }
+    }
+
     @Test func failsWhenAGradientIsOffByOnePercent() throws {
         let directory = try TemporaryDirectory()
         let path = try Self.editedSmallFixture(in: directory) { file in

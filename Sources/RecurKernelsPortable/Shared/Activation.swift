@@ -67,6 +67,40 @@ func tanhGradientRows(
     }
 }
 
+/// `rows` rows of `count` floats, `rowStride` apart: `x = max(x, 0)` in place
+/// (NaN stays NaN, as `torch.relu`).
+func reluRows(_ p: UnsafeMutablePointer<Float>, rows: Int, rowStride: Int, count: Int) {
+    let zero = Vec()
+    for r in 0..<rows {
+        let row = p + r * rowStride
+        var j = 0
+        while j < count {
+            let valid = min(Vec.scalarCount, count - j)
+            let x = loadPartial(UnsafePointer(row + j), valid: valid)
+            storePartial(x.replacing(with: zero, where: x .< zero), row + j, valid: valid)
+            j += Vec.scalarCount
+        }
+    }
+}
+
+/// `x = h > 0 ? x : 0` in place, `h` (the ReLU's output) laid out like `x`:
+/// the gradient through the ReLU, as PyTorch's `threshold_backward`.
+func reluGradientRows(
+    _ p: UnsafeMutablePointer<Float>, h: UnsafePointer<Float>, rows: Int, rowStride: Int, count: Int
+) {
+    let zero = Vec()
+    for r in 0..<rows {
+        let row = p + r * rowStride, hRow = h + r * rowStride
+        var j = 0
+        while j < count {
+            let valid = min(Vec.scalarCount, count - j)
+            let x = loadPartial(UnsafePointer(row + j), valid: valid)
+            storePartial(x.replacing(with: zero, where: loadPartial(hRow + j, valid: valid) .<= zero), row + j, valid: valid)
+            j += Vec.scalarCount
+        }
+    }
+}
+
 /// Mean-reduced softmax cross-entropy over `samples` rows of `classes` logits.
 /// Writes `∂loss/∂logits = (softmax - onehot) · gradientScale` into
 /// `gradient` when it is not nil, and returns the sum of the per-sample

@@ -28,11 +28,11 @@ import CRecurCPU
     /// The product's geometry.
     public let shape: ProductShape
     /// The buffers it runs on; `bias` set exactly when the shape has a bias,
-    /// `h` exactly when its epilogue is `tanhGradient`.
+    /// `h` exactly when its epilogue is a gradient.
     public let operands: ProductOperandPointers
 
     /// The product `shape` over `operands`, whose `bias` and `h` must be set
-    /// where the shape has a bias or a `tanhGradient` epilogue (and are
+    /// where the shape has a bias or a gradient epilogue (and are
     /// ignored where it has not).
     public init(_ shape: ProductShape, _ operands: ProductOperandPointers) {
         var operands = operands
@@ -41,8 +41,8 @@ import CRecurCPU
         } else {
             operands.bias = nil
         }
-        if case .tanhGradient = shape.epilogue {
-            precondition(operands.h != nil, "a tanh-gradient epilogue needs its h operand")
+        if shape.epilogue.hRowStride != nil {
+            precondition(operands.h != nil, "a gradient epilogue needs its h operand")
         } else {
             operands.h = nil
         }
@@ -51,7 +51,7 @@ import CRecurCPU
     }
 
     /// The product `shape` over `a`, `b` and `c`, with `bias` and `h` where
-    /// the shape has a bias or a `tanhGradient` epilogue.
+    /// the shape has a bias or a gradient epilogue.
     public init(
         _ shape: ProductShape, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
         bias: UnsafePointer<Float>? = nil, h: UnsafePointer<Float>? = nil
@@ -302,7 +302,7 @@ extension MatrixProduct {
         }
         // One switch per tile, so a plain store needs no registers beyond the
         // accumulators (a switch per row made every tile spill them). The
-        // three cases are written out: one local function taking the mode
+        // cases are written out: one local function taking the mode
         // cut the 1-row tiles (m = 1) from 47% of the peak to 17%.
         switch shape.epilogue {
         case .none:
@@ -320,7 +320,7 @@ extension MatrixProduct {
             if r > 4 { storeRow(Edge.self, .tanh, nil, 0, i + 4, j, valid, v, c40, c41, c42, c43) }
             if r > 5 { storeRow(Edge.self, .tanh, nil, 0, i + 5, j, valid, v, c50, c51, c52, c53) }
         case .tanhGradient(let hRowStride):
-            // Set whenever the epilogue is a tanh gradient (`init`).
+            // Set whenever the epilogue is a gradient (`init`).
             let h: UnsafePointer<Float>? = operands.h.unsafelyUnwrapped
             storeRow(Edge.self, .tanhGradient, h, hRowStride, i, j, valid, v, c00, c01, c02, c03)
             if r > 1 { storeRow(Edge.self, .tanhGradient, h, hRowStride, i + 1, j, valid, v, c10, c11, c12, c13) }
@@ -328,11 +328,27 @@ extension MatrixProduct {
             if r > 3 { storeRow(Edge.self, .tanhGradient, h, hRowStride, i + 3, j, valid, v, c30, c31, c32, c33) }
             if r > 4 { storeRow(Edge.self, .tanhGradient, h, hRowStride, i + 4, j, valid, v, c40, c41, c42, c43) }
             if r > 5 { storeRow(Edge.self, .tanhGradient, h, hRowStride, i + 5, j, valid, v, c50, c51, c52, c53) }
+        case .relu:
+            storeRow(Edge.self, .relu, nil, 0, i, j, valid, v, c00, c01, c02, c03)
+            if r > 1 { storeRow(Edge.self, .relu, nil, 0, i + 1, j, valid, v, c10, c11, c12, c13) }
+            if r > 2 { storeRow(Edge.self, .relu, nil, 0, i + 2, j, valid, v, c20, c21, c22, c23) }
+            if r > 3 { storeRow(Edge.self, .relu, nil, 0, i + 3, j, valid, v, c30, c31, c32, c33) }
+            if r > 4 { storeRow(Edge.self, .relu, nil, 0, i + 4, j, valid, v, c40, c41, c42, c43) }
+            if r > 5 { storeRow(Edge.self, .relu, nil, 0, i + 5, j, valid, v, c50, c51, c52, c53) }
+        case .reluGradient(let hRowStride):
+            // Set whenever the epilogue is a gradient (`init`).
+            let h: UnsafePointer<Float>? = operands.h.unsafelyUnwrapped
+            storeRow(Edge.self, .reluGradient, h, hRowStride, i, j, valid, v, c00, c01, c02, c03)
+            if r > 1 { storeRow(Edge.self, .reluGradient, h, hRowStride, i + 1, j, valid, v, c10, c11, c12, c13) }
+            if r > 2 { storeRow(Edge.self, .reluGradient, h, hRowStride, i + 2, j, valid, v, c20, c21, c22, c23) }
+            if r > 3 { storeRow(Edge.self, .reluGradient, h, hRowStride, i + 3, j, valid, v, c30, c31, c32, c33) }
+            if r > 4 { storeRow(Edge.self, .reluGradient, h, hRowStride, i + 4, j, valid, v, c40, c41, c42, c43) }
+            if r > 5 { storeRow(Edge.self, .reluGradient, h, hRowStride, i + 5, j, valid, v, c50, c51, c52, c53) }
         }
     }
 
     /// The epilogue of one row, as a constant at each (inlined) call site.
-    private enum StoreMode { case none, tanh, tanhGradient }
+    private enum StoreMode { case none, tanh, tanhGradient, relu, reluGradient }
 
     /// Applies the epilogue to one row of a tile and stores its `valid` columns.
     @inline(__always)
@@ -375,6 +391,23 @@ extension MatrixProduct {
             if v > 3 {
                 let h3 = load(hp + 3 * w, valid - 3 * w)
                 store(x3 * (one - h3 * h3), row + 3 * w, valid - 3 * w)
+            }
+        case .relu:
+            let zero = Vec()
+            store(x0.replacing(with: zero, where: x0 .< zero), row, valid)
+            if v > 1 { store(x1.replacing(with: zero, where: x1 .< zero), row + w, valid - w) }
+            if v > 2 { store(x2.replacing(with: zero, where: x2 .< zero), row + 2 * w, valid - 2 * w) }
+            if v > 3 { store(x3.replacing(with: zero, where: x3 .< zero), row + 3 * w, valid - 3 * w) }
+        case .reluGradient:
+            let hp = h! + i * hRowStride + j
+            let zero = Vec()
+            store(x0.replacing(with: zero, where: load(hp, valid) .<= zero), row, valid)
+            if v > 1 { store(x1.replacing(with: zero, where: load(hp + w, valid - w) .<= zero), row + w, valid - w) }
+            if v > 2 {
+                store(x2.replacing(with: zero, where: load(hp + 2 * w, valid - 2 * w) .<= zero), row + 2 * w, valid - 2 * w)
+            }
+            if v > 3 {
+                store(x3.replacing(with: zero, where: load(hp + 3 * w, valid - 3 * w) .<= zero), row + 3 * w, valid - 3 * w)
             }
         }
     }

@@ -68,7 +68,7 @@ func forwardShard(_ pass: ShardPass) -> Float {
     let layout = pass.layout
 
     // Forward, layer by layer: first the input projection of all time steps
-    // at once (biases folded in), then the recurrence h[t] = tanh(u[t] + h[t-1] W_hhᵀ).
+    // at once (biases folded in), then the recurrence h[t] = σ(u[t] + h[t-1] W_hhᵀ), σ tanh or ReLU.
     for layer in 0..<shape.layers {
         let packed = pass.packedLayout.layers[layer]
         let input = layer == 0 ? pass.inputs : UnsafePointer(workspace.output(layer - 1))
@@ -77,7 +77,11 @@ func forwardShard(_ pass: ShardPass) -> Float {
             .inputProjection(shape, layer: layer, samples: m),
             a: input, b: pass.packed + packed.inputWeightT, c: h, bias: pass.packed + packed.bias
         ).run()
-        tanhRows(h, rows: m, rowStride: sequenceStride, count: hidden)
+        if shape.cell == .rnnReLU {
+            reluRows(h, rows: m, rowStride: sequenceStride, count: hidden)
+        } else {
+            tanhRows(h, rows: m, rowStride: sequenceStride, count: hidden)
+        }
         for t in 1..<max(steps, 1) {
             MatrixProduct(
                 recurrentStep,
@@ -157,10 +161,16 @@ func backwardShard(_ pass: ShardPass) {
         let recurrentWeight = pass.parameters + layout.recurrentWeight(layer: layer).offset
         let inputWeight = pass.parameters + layout.inputWeight(layer: layer).offset
 
-        // Through time: ∂z[t] = (∂h[t] + ∂z[t+1]·W_hh) · (1 - h[t]²).
-        tanhGradientRows(
-            current + (steps - 1) * hidden, h: h + (steps - 1) * hidden,
-            rows: m, rowStride: sequenceStride, count: hidden)
+        // Through time: ∂z[t] = (∂h[t] + ∂z[t+1]·W_hh) · σ'(h[t]), σ' = 1 - h² or h > 0.
+        if shape.cell == .rnnReLU {
+            reluGradientRows(
+                current + (steps - 1) * hidden, h: h + (steps - 1) * hidden,
+                rows: m, rowStride: sequenceStride, count: hidden)
+        } else {
+            tanhGradientRows(
+                current + (steps - 1) * hidden, h: h + (steps - 1) * hidden,
+                rows: m, rowStride: sequenceStride, count: hidden)
+        }
         for t in stride(from: steps - 2, through: 0, by: -1) {
             MatrixProduct(
                 recurrentStepGradient,
