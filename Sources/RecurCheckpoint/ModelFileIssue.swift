@@ -22,8 +22,6 @@ public enum ModelFileIssue: Error, Equatable, Sendable, CustomStringConvertible 
     case cannotInferShape(String)
     /// The metadata's shape differs from the one the tensors have.
     case metadataContradictsTensors(key: String, metadata: Int, tensors: Int)
-    /// A well-formed model that this build cannot compute (``ModelShape/unsupportedReason``).
-    case unsupportedModel(String)
     /// A tensor holds a NaN or an infinity (at flat index `index`).
     case nonFiniteValue(tensor: String, index: Int, value: Float)
 }
@@ -59,8 +57,6 @@ extension ModelFileIssue {
             "cannot infer the model shape from the tensors: \(reason)"
         case .metadataContradictsTensors(let key, let metadata, let tensors):
             "metadata says \(key)=\(metadata) but the tensors say \(key)=\(tensors)"
-        case .unsupportedModel(let reason):
-            "cannot compute this model: \(reason)"
         case .nonFiniteValue(let tensor, let index, let value):
             "tensor '\(tensor)' holds a non-finite value (\(value) at element \(index)); the model it holds is unusable"
         }

@@ -15,15 +15,13 @@ extension SafetensorsFile {
     /// Either way every parameter tensor of the shape is then checked to be
     /// in the file, `F32`, with the right shape, before anything is
     /// allocated for it: a hostile header cannot make the caller allocate
-    /// more than the file holds. A model this build cannot compute
-    /// (``ModelShape/unsupportedReason``) is refused after that check.
+    /// more than the file holds.
     package func modelShape(metadataRequired: Bool) throws(ModelFileIssue) -> ModelShape {
         let keys = ModelShape().metadataFields.map(\.key)
         let shape =
             metadataRequired || keys.contains(where: { metadata[$0] != nil })
             ? try shapeFromMetadata() : try inferredModelShape()
         try checkParameterTensors(of: shape)
-        if let reason = shape.unsupportedReason { throw .unsupportedModel(reason) }
         return shape
     }
 

@@ -22,6 +22,12 @@ public struct ShardPass: @unchecked Sendable {
     public var inputs: UnsafePointer<Float>
     /// `samples` class indices in `0..<classes`.
     public var labels: UnsafePointer<Int32>
+    /// Each sample's length in `1...sequenceLength`, or nil when every sample
+    /// has all the steps. Steps past a sample's length never change its
+    /// result: the head reads its last real step (``ModelHead/lastStep``;
+    /// the head over all steps takes only full lengths), and the gradient
+    /// reaching those steps is zero.
+    public var lengths: UnsafePointer<Int32>?
     public var samples: Int
     /// Samples per gradient shard: the pass's samples are consecutive shards
     /// of this size (``shards``), the last one possibly short.
@@ -51,7 +57,8 @@ public struct ShardPass: @unchecked Sendable {
     public init(
         shape: ModelShape, layout: ParameterLayout, packedLayout: PackedLayout,
         parameters: UnsafePointer<Float>, packed: UnsafePointer<Float>,
-        inputs: UnsafePointer<Float>, labels: UnsafePointer<Int32>, samples: Int, shardSize: Int? = nil,
+        inputs: UnsafePointer<Float>, labels: UnsafePointer<Int32>, lengths: UnsafePointer<Int32>? = nil,
+        samples: Int, shardSize: Int? = nil,
         gradientScale: Float, workspace: UnsafeMutablePointer<Float>,
         gradients: UnsafePointer<UnsafeMutablePointer<Float>>?, losses: UnsafeMutablePointer<Float>? = nil,
         logits: UnsafeMutablePointer<Float>?, kept: KeptOutputs? = nil
@@ -63,6 +70,7 @@ public struct ShardPass: @unchecked Sendable {
         self.packed = packed
         self.inputs = inputs
         self.labels = labels
+        self.lengths = lengths
         self.samples = samples
         self.shardSize = max(1, shardSize ?? samples)
         self.gradientScale = gradientScale
@@ -76,23 +84,18 @@ public struct ShardPass: @unchecked Sendable {
     /// The pass's samples cut into its gradient shards.
     public var shards: ShardPlan { ShardPlan(batch: samples, shardSize: shardSize) }
 
-    /// Floats of workspace a pass over `samples` needs: every layer's outputs
-    /// over all time steps (kept for BPTT), two gradient sequences used in
-    /// turn, and the logits' gradient; with `keepsOutputs` (the pass has
-    /// ``kept`` buffers), neither the last layer's outputs nor the logits'
-    /// gradient, which go there instead.
+    /// Floats of workspace a pass over `samples` needs (``ShardWorkspace``),
+    /// with `keepsOutputs` true when the pass has ``kept`` buffers.
     public static func workspaceCount(shape: ModelShape, samples: Int, keepsOutputs: Bool = false) -> Int {
-        let sequence = ParameterLayout.roundUp(samples * shape.flatFeatures)
-        let logitGradient = keepsOutputs ? 0 : ParameterLayout.roundUp(samples * shape.classes)
-        return (shape.layers - (keepsOutputs ? 1 : 0) + 2) * sequence + logitGradient + ParameterLayout.alignment
+        ShardWorkspace(shape: shape, samples: samples, keepsOutputs: keepsOutputs).count
     }
 }
 
 /// A shard's outputs kept past its pass, as rows of batch-wide buffers: what
 /// the linear layer's weight gradient over a whole batch reads.
 public struct KeptOutputs: @unchecked Sendable {
-    /// `samples` x `sequenceLength` x `hidden` floats: the last RNN layer's
-    /// outputs, each sample's flattened as the linear layer reads them.
+    /// `samples` x ``ModelShape/headFeatures`` floats: what the linear layer
+    /// read, each sample's last-layer outputs over every step or at its last step.
     /// Kernels read rows in whole vectors, so ``ParameterLayout/alignment``
     /// floats past the batch's last row must be readable.
     public var top: UnsafeMutablePointer<Float>
@@ -107,7 +110,7 @@ public struct KeptOutputs: @unchecked Sendable {
     /// The rows of samples `samples` of the batch.
     public func rows(_ samples: Range<Int>, shape: ModelShape) -> KeptOutputs {
         KeptOutputs(
-            top: top + samples.lowerBound * shape.flatFeatures,
+            top: top + samples.lowerBound * shape.headFeatures,
             logitGradient: logitGradient + samples.lowerBound * shape.classes)
     }
 }

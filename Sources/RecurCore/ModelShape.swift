@@ -110,19 +110,17 @@ public struct ModelShape: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Input features of recurrent layer `layer`.
     public func layerInputSize(_ layer: Int) -> Int { layer == 0 ? inputSize : hidden }
 
-    /// Whether a shard of `samples` computes layer `layer`'s input weight
-    /// gradient transposed, as `Xᵀ·∂Z` (input size x hidden) transposed into
-    /// place: when rows of the layer's input size waste a larger share of the
-    /// kernels' 16-float vectors than rows of `hidden` (28 inputs fill 28 of
-    /// 32 lanes, 256 units all of theirs), and the shard's spare gradient
-    /// sequence (`samples x sequenceLength x hidden` floats) holds the transpose.
-    public func transposesInputWeightGradient(layer: Int, samples: Int) -> Bool {
+    /// Whether layer `layer`'s input weight gradient is computed transposed,
+    /// as `Xᵀ·∂Z` (input size x ``gateRows``) transposed into place: when rows
+    /// of the layer's input size waste a larger share of the kernels'
+    /// 16-float vectors than rows of ``gateRows`` (28 inputs fill 28 of 32
+    /// lanes, 256 units all of theirs).
+    public func transposesInputWeightGradient(layer: Int) -> Bool {
         func wastedLaneShare(_ n: Int) -> Double {
             let lanes = ParameterLayout.alignment
             return Double((n + lanes - 1) / lanes * lanes - n) / Double(n)
         }
-        let input = layerInputSize(layer)
-        return wastedLaneShare(hidden) < wastedLaneShare(input) && input <= samples * sequenceLength
+        return wastedLaneShare(gateRows) < wastedLaneShare(layerInputSize(layer))
     }
 
     /// Floating-point operations of one forward and backward pass of one sample,
@@ -153,16 +151,6 @@ public struct ModelShape: Hashable, Sendable, Codable, CustomStringConvertible {
         if hidden < 1 { return "hidden size must be at least 1 (got \(hidden))" }
         if layers < 1 { return "layer count must be at least 1 (got \(layers))" }
         if classes < 2 { return "class count must be at least 2 (got \(classes))" }
-        return nil
-    }
-
-    /// Why this build cannot train or evaluate the model, or nil when it can:
-    /// the kernels compute the tanh and ReLU RNNs with the linear layer over
-    /// every step; the other cells and heads are described (parameter
-    /// layouts, checkpoint shapes) but not computed yet.
-    public var unsupportedReason: String? {
-        if cell == .lstm || cell == .gru { return "the \(cell) cell is not implemented yet (only rnn_tanh and rnn_relu are)" }
-        if head != .allSteps { return "the '\(head)' head is not implemented yet (only 'all' is)" }
         return nil
     }
 

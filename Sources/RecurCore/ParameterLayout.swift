@@ -93,16 +93,17 @@ public struct ParameterLayout: Hashable, Sendable {
 /// The forward products `x W_ihᵀ` and `h W_hhᵀ` vectorise over the output
 /// rows of every gate at once, which needs `Wᵀ` with contiguous rows;
 /// backward reads `W` as stored. Per layer: `W_ihᵀ` `[in, gateRows]`,
-/// `W_hhᵀ` `[hidden, gateRows]`, and the biases the input projection adds:
-/// `b_ih + b_hh` for every gate, except that a GRU's candidate gate `n`
-/// takes `b_in` alone, its `b_hn` sitting inside the reset product
-/// (`r * (W_hn h + b_hn)`) and so kept apart (``Layer/recurrentBias``).
+/// `W_hhᵀ` `[hidden, gateRows]`, and the bias the input projection adds:
+/// `b_ih + b_hh`, except for a GRU, whose candidate gate reads its recurrent
+/// product with its bias, `r * (W_hn h + b_hn)`: a GRU's input projection adds
+/// `b_ih` and its recurrent product `b_hh` (``Layer/recurrentBias``), as
+/// PyTorch computes them.
 public struct PackedLayout: Hashable, Sendable {
     public struct Layer: Hashable, Sendable {
         public let inputWeightT: Int
         public let recurrentWeightT: Int
         public let bias: Int
-        /// A GRU's `b_hn` (`hidden` floats); nil for cells whose biases all sum.
+        /// A GRU's `b_hh` (`gateRows` floats); nil for cells whose biases all sum.
         public let recurrentBias: Int?
     }
 
@@ -121,7 +122,7 @@ public struct PackedLayout: Hashable, Sendable {
                 inputWeightT: reserve(shape.layerInputSize(layer) * rows),
                 recurrentWeightT: reserve(shape.hidden * rows),
                 bias: reserve(rows),
-                recurrentBias: shape.cell == .gru ? reserve(shape.hidden) : nil)
+                recurrentBias: shape.cell == .gru ? reserve(rows) : nil)
         }
         count = offset + ParameterLayout.alignment
     }

@@ -88,7 +88,6 @@ public final class DataParallelEngine: @unchecked Sendable {
         reduction: any GradientReduction = ShardOrderedSum()
     ) throws(PinnedMemoryError) {
         precondition(shardSize >= 1 && maxBatch >= 1 && samplesPerPass >= 1, "sizes must be positive")
-        precondition(parameters.shape.unsupportedReason == nil, parameters.shape.unsupportedReason ?? "")
         self.pool = pool
         self.parameters = parameters
         self.optimizer = optimizer
@@ -119,7 +118,7 @@ public final class DataParallelEngine: @unchecked Sendable {
         shardLosses.initialize(repeating: 0, count: maxShards)
         shardCorrect = .allocate(capacity: maxShards)
         shardCorrect.initialize(repeating: 0, count: maxShards)
-        keptTop = FloatBuffer(count: maxBatch * shape.flatFeatures + ParameterLayout.alignment)
+        keptTop = FloatBuffer(count: maxBatch * shape.headFeatures + ParameterLayout.alignment)
         keptLogitGradient = FloatBuffer(count: maxBatch * shape.classes)
         kept = KeptOutputs(top: keptTop.pointer, logitGradient: keptLogitGradient.pointer)
         phaseTimes = .allocate(capacity: pool.count * Self.phaseStride)

@@ -20,7 +20,7 @@ public final class Parameters: @unchecked Sendable {
         self.init(shape: shape)
         var random = RecurRandom(seed: seed, stream: 1)
         let rnnBound = 1 / Float(shape.hidden).squareRoot()
-        let fcBound = 1 / Float(shape.flatFeatures).squareRoot()
+        let fcBound = 1 / Float(shape.headFeatures).squareRoot()
         for slot in layout.slots {
             let bound = slot.name.hasPrefix("fc.") ? fcBound : rnnBound
             let view = self[slot]

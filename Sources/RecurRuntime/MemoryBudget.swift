@@ -34,7 +34,7 @@ public enum MemoryBudget {
                 shardSize: shardSize, maxBatch: batchSize, samplesPerPass: min(samplesPerPass, batchSize))
         let passInputs = Double(passSamples) * Double(shape.sampleInputCount)
         let workspace = Double(ShardPass.workspaceCount(shape: shape, samples: passSamples, keepsOutputs: true))
-        let kept = Double(batchSize) * Double(shape.flatFeatures + shape.classes)
+        let kept = Double(batchSize) * Double(shape.headFeatures + shape.classes)
         let shardOutputs = Double(shardCount) * Double(shardSize) * Double(shape.classes + 1)
         return 4 * (parameters * (5 + Double(shardCount)) + Double(workers) * (passInputs + workspace) + kept + shardOutputs)
     }

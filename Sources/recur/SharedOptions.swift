@@ -53,7 +53,7 @@ func validateBackend(_ name: String?) throws {
 
 /// The recurrent cell: every command that builds a model takes these.
 struct CellOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Recurrent cell: rnn, lstm or gru (default rnn; lstm and gru are not implemented yet).", valueName: "rnn|lstm|gru"))
+    @Option(help: ArgumentHelp("Recurrent cell, as nn.RNN, nn.LSTM or nn.GRU (default rnn).", valueName: "rnn|lstm|gru"))
     var cell: String?
 
     @Option(help: ArgumentHelp("The rnn cell's nonlinearity, as nn.RNN's (default tanh).", valueName: "tanh|relu"))
@@ -69,9 +69,8 @@ struct CellOptions: ParsableArguments {
             case ("rnn", "relu"): return .rnnReLU
             case ("rnn", let other?):
                 throw ValidationError("--nonlinearity must be tanh or relu (got '\(other)')")
-            case ("lstm", nil), ("gru", nil):
-                let cell = cell == "lstm" ? RecurrentCell.lstm : .gru
-                throw ValidationError("--cell \(cell): \(ModelShape(cell: cell).unsupportedReason ?? "")")
+            case ("lstm", nil): return .lstm
+            case ("gru", nil): return .gru
             case ("lstm", _?), ("gru", _?):
                 throw ValidationError("--nonlinearity applies to --cell rnn only (nn.RNN's), not to --cell \(cell ?? "")")
             case (let other, _):

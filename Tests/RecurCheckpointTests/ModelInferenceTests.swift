@@ -25,9 +25,7 @@ import Testing
     /// The `cell` and `head` metadata of a reference decide what its tensors must be.
     @Test func cellAndHeadFromMetadata() throws {
         let reference = try SafetensorsFile.read(path: try Fixtures.require("gru-h64-l1-b16-last.safetensors"))
-        #expect(throws: ModelFileIssue.unsupportedModel("the gru cell is not implemented yet (only rnn_tanh and rnn_relu are)")) {
-            try reference.modelShape(metadataRequired: false)
-        }
+        #expect(try reference.modelShape(metadataRequired: false) == ModelShape(hidden: 64, layers: 1, cell: .gru, head: .lastStep))
         var relabeled = reference
         relabeled.metadata["cell"] = "lstm"
         #expect(throws: ModelFileIssue.wrongShape(tensor: "rnn.weight_ih_l0", shape: [192, 28], expected: [256, 28])) {

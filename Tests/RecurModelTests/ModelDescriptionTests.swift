@@ -53,22 +53,13 @@ import Testing
         #expect((rnn.flopsPerSample / 1e4).rounded() / 100 == 34.26)
     }
 
-    /// A GRU keeps its candidate gate's recurrent bias apart in the packed copy.
+    /// A GRU keeps its recurrent bias (all three gates) apart in the packed copy.
     @Test func packedLayoutPerCell() {
         let gru = PackedLayout(ModelShape(inputSize: 3, sequenceLength: 2, hidden: 16, layers: 2, cell: .gru))
         #expect(gru.layers.allSatisfy { $0.recurrentBias != nil })
         let lstm = PackedLayout(ModelShape(inputSize: 3, sequenceLength: 2, hidden: 16, layers: 2, cell: .lstm))
         #expect(lstm.layers.allSatisfy { $0.recurrentBias == nil })
         #expect(lstm.layers[1].inputWeightT - lstm.layers[0].inputWeightT == 3 * 64 + 16 * 64 + 64)
-    }
-
-    @Test func onlyTheRNNsOverAllStepsAreComputed() {
-        #expect(ModelShape.mnist.unsupportedReason == nil)
-        #expect(ModelShape(cell: .rnnReLU).unsupportedReason == nil)
-        for cell in [RecurrentCell.lstm, .gru] {
-            #expect(ModelShape(cell: cell).unsupportedReason?.contains(cell.rawValue) == true)
-        }
-        #expect(ModelShape(head: .lastStep).unsupportedReason?.contains("last") == true)
     }
 
     @Test func codableWithCellAndHead() throws {

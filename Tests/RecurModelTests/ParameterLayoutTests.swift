@@ -60,15 +60,13 @@ import Testing
     }
 }
 
-@Test("Layer 0's input weight gradient is computed transposed where its rows waste lanes and the scratch fits")
+@Test("Layer 0's input weight gradient is computed transposed where its rows waste more lanes than the gates'")
 func inputWeightGradientTransposition() {
     let mnist = ModelShape.mnist
-    #expect(mnist.transposesInputWeightGradient(layer: 0, samples: 1))  // 28 inputs: 28 of 32 lanes
-    #expect(!mnist.transposesInputWeightGradient(layer: 1, samples: 4))  // 256 inputs: whole vectors
-    // 40 inputs do not fit a scratch of 1 sample x 28 steps x 256 floats.
-    let wide = ModelShape(inputSize: 40, sequenceLength: 28, hidden: 256)
-    #expect(!wide.transposesInputWeightGradient(layer: 0, samples: 1))
-    #expect(wide.transposesInputWeightGradient(layer: 0, samples: 2))
-    // Hidden 19 wastes more lanes than 32 inputs.
-    #expect(!ModelShape(inputSize: 32, sequenceLength: 6, hidden: 19).transposesInputWeightGradient(layer: 0, samples: 8))
+    #expect(mnist.transposesInputWeightGradient(layer: 0))  // 28 inputs: 28 of 32 lanes
+    #expect(!mnist.transposesInputWeightGradient(layer: 1))  // 256 inputs: whole vectors
+    #expect(ModelShape(cell: .lstm).transposesInputWeightGradient(layer: 0))
+    // Hidden 19 wastes more lanes than 32 inputs; a GRU's 57 gate rows fewer than 18 inputs.
+    #expect(!ModelShape(inputSize: 32, sequenceLength: 6, hidden: 19).transposesInputWeightGradient(layer: 0))
+    #expect(ModelShape(inputSize: 18, sequenceLength: 6, hidden: 19, cell: .gru).transposesInputWeightGradient(layer: 0))
 }

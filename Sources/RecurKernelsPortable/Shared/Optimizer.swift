@@ -86,31 +86,45 @@ func adamUpdate(
     }
 }
 
-/// Writes the packed copy of output units `units` of RNN layer `layer`:
-/// columns `units` of `W_ihᵀ` and `W_hhᵀ`, and `b_ih + b_hh` for those units
-/// (``PackedLayout``). Callers that split the units into runs of 16 write
-/// whole cache lines of the transposes, so workers never share a line.
+/// Writes the packed copy of output units `units` of recurrent layer
+/// `layer`: those units' columns of `W_ihᵀ` and `W_hhᵀ` in every gate block,
+/// and their biases (``PackedLayout``: `b_ih + b_hh`, a GRU's `b_ih` and
+/// `b_hh` apart). Callers that split the units into runs of 16 write whole
+/// cache lines of the transposes, so workers never share a line.
 func packTransposedWeights(
     layout: ParameterLayout, packedLayout: PackedLayout, parameters: UnsafePointer<Float>,
     packed: UnsafeMutablePointer<Float>, layer: Int, units: Range<Int>
 ) {
     let shape = layout.shape
     let target = packedLayout.layers[layer]
-    let hidden = shape.hidden
+    let hidden = shape.hidden, gateRows = shape.gateRows
     let input = shape.layerInputSize(layer)
+    let gateUnits = (0..<shape.cell.gateCount).map { gate in (gate * hidden + units.lowerBound)..<(gate * hidden + units.upperBound) }
     // Wᵀ[k][j] = W[j][k], a row of the transpose at a time: the units' part
-    // of row k is one run of stores (one cache line for 16 units), read from
-    // the units' rows of W as sequential streams. (Column by column, the
-    // other order, every store touched another line of the transpose.)
+    // of row k is one run of stores per gate (one cache line for 16 units),
+    // read from the units' rows of W as sequential streams. (Column by
+    // column, the other order, every store touched another line of the
+    // transpose.)
     func transpose(_ source: UnsafePointer<Float>, columns: Int, into destination: UnsafeMutablePointer<Float>) {
         for k in 0..<columns {
-            let row = destination + k * hidden
-            for j in units { row[j] = source[j * columns + k] }
+            let row = destination + k * gateRows
+            for rows in gateUnits {
+                for j in rows { row[j] = source[j * columns + k] }
+            }
         }
     }
     transpose(parameters + layout.inputWeight(layer: layer).offset, columns: input, into: packed + target.inputWeightT)
     transpose(parameters + layout.recurrentWeight(layer: layer).offset, columns: hidden, into: packed + target.recurrentWeightT)
     let biasIH = parameters + layout.inputBias(layer: layer).offset
     let biasHH = parameters + layout.recurrentBias(layer: layer).offset
-    for j in units { packed[target.bias + j] = biasIH[j] + biasHH[j] }
+    for rows in gateUnits {
+        if let recurrentBias = target.recurrentBias {
+            for j in rows {
+                packed[target.bias + j] = biasIH[j]
+                packed[recurrentBias + j] = biasHH[j]
+            }
+        } else {
+            for j in rows { packed[target.bias + j] = biasIH[j] + biasHH[j] }
+        }
+    }
 }
