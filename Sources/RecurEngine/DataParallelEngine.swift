@@ -3,9 +3,26 @@ import RecurCore
 import RecurModel
 
 /// Where the engine gets its samples: copies the samples at `indices` into
-/// `inputs` (`indices.count * sampleInputCount` floats) and `labels`.
+/// `inputs` (`indices.count * sampleInputCount` floats) and `labels`, and,
+/// where samples end before the model's last step, their lengths.
 public protocol SampleSource: Sendable {
     func copySamples(_ indices: UnsafeBufferPointer<Int32>, inputs: UnsafeMutablePointer<Float>, labels: UnsafeMutablePointer<Int32>)
+
+    /// Whether samples have lengths of their own (``ShardPass/lengths``);
+    /// false by default: every sample has all the model's steps.
+    var hasLengths: Bool { get }
+
+    /// Copies the lengths of the samples at `indices`, each in
+    /// `1...sequenceLength`, to `lengths`. Called only when ``hasLengths``.
+    func copyLengths(_ indices: UnsafeBufferPointer<Int32>, into lengths: UnsafeMutablePointer<Int32>)
+}
+
+extension SampleSource {
+    public var hasLengths: Bool { false }
+
+    public func copyLengths(_ indices: UnsafeBufferPointer<Int32>, into lengths: UnsafeMutablePointer<Int32>) {
+        preconditionFailure("\(Self.self) has no lengths")
+    }
 }
 
 /// Data-parallel training on a ``WorkerPool``: every step, workers take
@@ -59,6 +76,7 @@ public final class DataParallelEngine: @unchecked Sendable {
     private let workspacePointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
     private let shardLogits: UnsafeMutablePointer<Float>
     private let shardLabels: UnsafeMutablePointer<Int32>
+    private let shardLengths: UnsafeMutablePointer<Int32>
     private let shardGradientPointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
     private let shardLosses: UnsafeMutablePointer<Float>
     private let shardCorrect: UnsafeMutablePointer<Int>
@@ -113,6 +131,8 @@ public final class DataParallelEngine: @unchecked Sendable {
         shardLogits.initialize(repeating: 0, count: maxShards * shardSize * shape.classes)
         shardLabels = .allocate(capacity: maxShards * shardSize)
         shardLabels.initialize(repeating: 0, count: maxShards * shardSize)
+        shardLengths = .allocate(capacity: maxShards * shardSize)
+        shardLengths.initialize(repeating: 0, count: maxShards * shardSize)
         shardGradientPointers = .allocate(capacity: maxShards)
         shardLosses = .allocate(capacity: maxShards)
         shardLosses.initialize(repeating: 0, count: maxShards)
@@ -130,6 +150,7 @@ public final class DataParallelEngine: @unchecked Sendable {
 
     deinit {
         shardLabels.deallocate()
+        shardLengths.deallocate()
         shardLogits.deallocate()
         shardGradientPointers.deallocate()
         passInputPointers.deallocate()
@@ -326,11 +347,18 @@ public final class DataParallelEngine: @unchecked Sendable {
         let samples = plan.samples(of: shards.lowerBound).lowerBound..<plan.samples(of: shards.upperBound - 1).upperBound
         let inputs = passInputPointers[worker]
         let labels = shardLabels + samples.lowerBound
-        source.copySamples(UnsafeBufferPointer(rebasing: indices.buffer[samples]), inputs: inputs, labels: labels)
+        let sampleIndices = UnsafeBufferPointer(rebasing: indices.buffer[samples])
+        source.copySamples(sampleIndices, inputs: inputs, labels: labels)
+        var lengths: UnsafeMutablePointer<Int32>?
+        if source.hasLengths {
+            lengths = shardLengths + samples.lowerBound
+            source.copyLengths(sampleIndices, into: shardLengths + samples.lowerBound)
+        }
         return ShardPass(
             shape: shape, layout: layout, packedLayout: packedLayout,
             parameters: parameters.pointer, packed: packed.pointer,
-            inputs: inputs, labels: labels, samples: samples.count, shardSize: shardSize, gradientScale: gradientScale,
+            inputs: inputs, labels: labels, lengths: lengths.map { UnsafePointer($0) }, samples: samples.count,
+            shardSize: shardSize, gradientScale: gradientScale,
             workspace: workspacePointers[worker],
             gradients: withGradients ? UnsafePointer(shardGradientPointers + shards.lowerBound) : nil,
             losses: shardLosses + shards.lowerBound,

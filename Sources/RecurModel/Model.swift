@@ -35,11 +35,12 @@ public final class Model: @unchecked Sendable {
 
     /// Forward pass over `samples` samples (and backward when `gradients` is
     /// given), as one shard. `inputs` must hold `samples * sampleInputCount`
-    /// floats plus ``ParameterLayout/alignment`` readable floats after them.
+    /// floats plus ``ParameterLayout/alignment`` readable floats after them;
+    /// `lengths`, when not nil, each sample's length (``ShardPass/lengths``).
     /// Returns the summed cross-entropy loss.
     @discardableResult
     public func run(
-        inputs: UnsafePointer<Float>, labels: UnsafePointer<Int32>, samples: Int,
+        inputs: UnsafePointer<Float>, labels: UnsafePointer<Int32>, lengths: UnsafePointer<Int32>? = nil, samples: Int,
         gradientScale: Float, gradients: UnsafeMutablePointer<Float>?, logits: UnsafeMutablePointer<Float>?
     ) -> Float {
         if samples > workspaceSamples {
@@ -50,7 +51,7 @@ public final class Model: @unchecked Sendable {
             let pass = ShardPass(
                 shape: shape, layout: layout, packedLayout: packedLayout,
                 parameters: parameters.pointer, packed: packed.pointer,
-                inputs: inputs, labels: labels, samples: samples, gradientScale: gradientScale,
+                inputs: inputs, labels: labels, lengths: lengths, samples: samples, gradientScale: gradientScale,
                 workspace: workspace.pointer, gradients: gradientBuffers, logits: logits)
             let loss = backend.forward(pass)
             backend.backward(pass)
@@ -61,8 +62,12 @@ public final class Model: @unchecked Sendable {
     }
 
     /// Mean loss and its gradient for a whole batch, and the logits.
-    /// - Parameter inputs: `batch * sampleInputCount` floats.
-    public func lossAndGradients(inputs: [Float], labels: [Int32]) -> (loss: Float, gradients: FloatBuffer, logits: [Float]) {
+    /// - Parameters:
+    ///   - inputs: `batch * sampleInputCount` floats.
+    ///   - lengths: each sample's length, or nil for full-length samples.
+    public func lossAndGradients(
+        inputs: [Float], labels: [Int32], lengths: [Int32]? = nil
+    ) -> (loss: Float, gradients: FloatBuffer, logits: [Float]) {
         let batch = labels.count
         let gradients = FloatBuffer(count: layout.count)
         var logits = [Float](repeating: 0, count: batch * shape.classes)
@@ -70,8 +75,10 @@ public final class Model: @unchecked Sendable {
         let sum = padded.withUnsafeBufferPointer { x in
             labels.withUnsafeBufferPointer { y in
                 logits.withUnsafeMutableBufferPointer { z in
-                    run(inputs: x.baseAddress!, labels: y.baseAddress!, samples: batch,
-                        gradientScale: 1 / Float(batch), gradients: gradients.pointer, logits: z.baseAddress!)
+                    withOptionalPointer(lengths) { lengths in
+                        run(inputs: x.baseAddress!, labels: y.baseAddress!, lengths: lengths, samples: batch,
+                            gradientScale: 1 / Float(batch), gradients: gradients.pointer, logits: z.baseAddress!)
+                    }
                 }
             }
         }
@@ -88,4 +95,10 @@ public final class Model: @unchecked Sendable {
         optimizer.steps += 1
         refreshPackedWeights()
     }
+}
+
+/// `body` on the elements of `array`, or on nil.
+private func withOptionalPointer<R>(_ array: [Int32]?, _ body: (UnsafePointer<Int32>?) -> R) -> R {
+    guard let array else { return body(nil) }
+    return array.withUnsafeBufferPointer { body($0.baseAddress) }
 }

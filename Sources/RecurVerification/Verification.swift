@@ -55,7 +55,7 @@ public enum Verification {
         }
 
         let single = try makeTarget(Parameters(copying: reference.parameters))
-        let pass = try single.lossAndGradients(inputs: reference.inputs, labels: reference.labels)
+        let pass = try single.lossAndGradients(inputs: reference.inputs, labels: reference.labels, lengths: reference.lengths)
         compare("expected.logits", pass.logits, reference.expectedLogits)
         compare("expected.loss", [pass.loss], [reference.expectedLoss])
         for (slot, expected) in zip(layout.slots, reference.expectedGradients) {
@@ -68,7 +68,8 @@ public enum Verification {
         var losses: [Float] = []
         for _ in 0..<reference.adamSteps {
             losses.append(
-                try trained.trainingStep(inputs: reference.inputs, labels: reference.labels, optimizer: optimizer))
+                try trained.trainingStep(
+                    inputs: reference.inputs, labels: reference.labels, lengths: reference.lengths, optimizer: optimizer))
         }
         for (slot, expected) in zip(layout.slots, reference.expectedParametersAfterAdam) {
             compare("adam." + slot.name, values(trained.parameters.storage, slot), expected, norm: .euclidean)

@@ -20,19 +20,23 @@ public final class VerificationEngineTarget: VerificationTarget {
         self.shardSize = shardSize
     }
 
-    public func lossAndGradients(inputs: [Float], labels: [Int32]) throws(RecurError) -> (
+    public func lossAndGradients(inputs: [Float], labels: [Int32], lengths: [Int32]?) throws(RecurError) -> (
         loss: Float, gradients: FloatBuffer, logits: [Float]
     ) {
         let engine = try engine(optimizer: nil, batch: labels.count)
-        let source = ArraySampleSource(inputs: inputs, labels: labels, sampleSize: parameters.shape.sampleInputCount)
+        let source = ArraySampleSource(
+            inputs: inputs, labels: labels, lengths: lengths, sampleSize: parameters.shape.sampleInputCount)
         let indices = (0..<Int32(labels.count)).map { $0 }
         let loss = indices.withUnsafeBufferPointer { engine.lossAndGradients(source: source, indices: $0) }
         return (loss, FloatBuffer(copying: engine.gradient), engine.logits(count: labels.count))
     }
 
-    public func trainingStep(inputs: [Float], labels: [Int32], optimizer: AdamState) throws(RecurError) -> Float {
+    public func trainingStep(
+        inputs: [Float], labels: [Int32], lengths: [Int32]?, optimizer: AdamState
+    ) throws(RecurError) -> Float {
         let engine = try engine(optimizer: optimizer, batch: labels.count)
-        let source = ArraySampleSource(inputs: inputs, labels: labels, sampleSize: parameters.shape.sampleInputCount)
+        let source = ArraySampleSource(
+            inputs: inputs, labels: labels, lengths: lengths, sampleSize: parameters.shape.sampleInputCount)
         let indices = (0..<Int32(labels.count)).map { $0 }
         return indices.withUnsafeBufferPointer { engine.step(source: source, indices: $0) }
     }

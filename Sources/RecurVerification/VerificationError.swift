@@ -14,6 +14,9 @@ public struct VerificationError: Error, Equatable, Sendable, CustomStringConvert
         case content(ModelFileIssue)
         /// A class label is not in `0..<classes`.
         case labelOutOfRange(index: Int, label: Int64, classes: Int)
+        /// A sample's length is not in `1...steps`, or the head over every step is given lengths.
+        case lengthOutOfRange(index: Int, length: Int64, steps: Int)
+        case lengthsWithHeadOverAllSteps
     }
 
     /// The reference file's path.
@@ -35,6 +38,10 @@ public struct VerificationError: Error, Equatable, Sendable, CustomStringConvert
         case .content(let issue): "\(path): \(issue)"
         case .labelOutOfRange(let index, let label, let classes):
             "\(path): target[\(index)] is \(label), outside the \(classes) classes 0..<\(classes)"
+        case .lengthOutOfRange(let index, let length, let steps):
+            "\(path): lengths[\(index)] is \(length), outside 1...\(steps) (the sequence length)"
+        case .lengthsWithHeadOverAllSteps:
+            "\(path): a 'lengths' tensor needs the head on the last step (head=last); the head over every step reads all steps"
         }
     }
 }

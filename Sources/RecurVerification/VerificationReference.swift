@@ -11,7 +11,9 @@ import RecurSafetensors
 /// forward and backward pass `expected.logits` (`[batch, classes]`),
 /// `expected.loss` (`[1]`) and `grad.<name>` for every parameter, and after
 /// `adam_steps` training steps on the batch `adam.<name>` for every parameter
-/// and `adam.losses` (`[adam_steps]`). Its metadata gives `lr`, `betas`
+/// and `adam.losses` (`[adam_steps]`); optionally `lengths` (I64 `[batch]`,
+/// each sample's length in `1...seq_len`, as PyTorch's
+/// `pack_padded_sequence` took them). Its metadata gives `lr`, `betas`
 /// ("0.9,0.999"), `eps` and `adam_steps`, and usually the shape (`hidden`,
 /// `layers`, `input_size`, `seq_len`, `classes`; inferred from the tensors
 /// when absent) and `batch` (else `target`'s length).
@@ -23,6 +25,8 @@ public struct VerificationReference: Sendable {
     public var inputs: [Float]
     /// `batch` labels in `0..<classes`.
     public var labels: [Int32]
+    /// Each sample's length, when the reference has them.
+    public var lengths: [Int32]?
     /// `batch * classes` logits from the initial parameters.
     public var expectedLogits: [Float]
     /// The mean cross-entropy loss from the initial parameters.
@@ -57,12 +61,14 @@ public struct VerificationReference: Sendable {
         }
         let shape: ModelShape
         let targets: [Int64]
+        var fileLengths: [Int64]?
         do throws(ModelFileIssue) {
             shape = try file.modelShape(metadataRequired: false)
             let batch =
                 file.metadata["batch"] == nil
                 ? try file.length(ofVector: "target") : try MetadataFields(file.metadata).integer("batch", atLeast: 1)
             targets = try file.checkedInt64s("target", shape: [batch])
+            if file.tensors["lengths"] != nil { fileLengths = try file.checkedInt64s("lengths", shape: [batch]) }
         } catch {
             throw VerificationError(path: path, reason: .content(error))
         }
@@ -74,16 +80,29 @@ public struct VerificationReference: Sendable {
             }
             labels.append(label)
         }
+        var lengths: [Int32]?
+        if let fileLengths {
+            guard shape.head == .lastStep else { throw VerificationError(path: path, reason: .lengthsWithHeadOverAllSteps) }
+            lengths = []
+            for (index, length) in fileLengths.enumerated() {
+                guard length >= 1, length <= shape.sequenceLength, let value = Int32(exactly: length) else {
+                    throw VerificationError(
+                        path: path, reason: .lengthOutOfRange(index: index, length: length, steps: shape.sequenceLength))
+                }
+                lengths?.append(value)
+            }
+        }
         do throws(ModelFileIssue) {
-            try self.init(path: path, file: file, shape: shape, labels: labels)
+            try self.init(path: path, file: file, shape: shape, labels: labels, lengths: lengths)
         } catch {
             throw VerificationError(path: path, reason: .content(error))
         }
     }
 
     /// Reads everything but the labels, which the caller has checked.
-    private init(path: String, file: SafetensorsFile, shape: ModelShape, labels: [Int32]) throws(ModelFileIssue)
-    {
+    private init(
+        path: String, file: SafetensorsFile, shape: ModelShape, labels: [Int32], lengths: [Int32]?
+    ) throws(ModelFileIssue) {
         let fields = MetadataFields(file.metadata)
         let batch = labels.count
         let parameters = Parameters(shape: shape)
@@ -93,6 +112,7 @@ public struct VerificationReference: Sendable {
         self.path = path
         self.parameters = parameters
         self.labels = labels
+        self.lengths = lengths
         inputs = try file.checkedFloats("input", shape: [batch, shape.sequenceLength, shape.inputSize])
         expectedLogits = try file.checkedFloats("expected.logits", shape: [batch, shape.classes])
         expectedLoss = try file.checkedFloats("expected.loss", shape: [1])[0]
