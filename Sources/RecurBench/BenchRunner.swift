@@ -29,6 +29,7 @@ public struct BenchOptions: Sendable {
     public var hidden = 256
     public var layers = 2
     public var cell: RecurrentCell = .rnnTanh
+    public var head: ModelHead = .allSteps
     public var backend: String?
     /// MNIST folder; synthetic data of MNIST's shape when nil.
     public var dataDirectory: String?
@@ -73,7 +74,7 @@ public struct BenchOptions: Sendable {
         for batch in batchSizes {
             for shardSize in shardSizes {
                 try MemoryBudget.require(
-                    shape: ModelShape(hidden: hidden, layers: layers, cell: cell), batchSize: batch, shardSize: shardSize,
+                    shape: ModelShape(hidden: hidden, layers: layers, cell: cell, head: head), batchSize: batch, shardSize: shardSize,
                     workers: threads.max() ?? 1, samplesPerPass: passSizes.max() ?? 1)
             }
         }
@@ -85,7 +86,7 @@ public enum BenchRunner {
     /// line per configuration as it finishes.
     public static func run(_ options: BenchOptions, progress: (String) -> Void = { _ in }) throws(RecurError) -> BenchReport {
         try options.validate()
-        let shape = ModelShape(hidden: options.hidden, layers: options.layers, cell: options.cell)
+        let shape = ModelShape(hidden: options.hidden, layers: options.layers, cell: options.cell, head: options.head)
         let source: Dataset
         if let directory = options.dataDirectory {
             do {

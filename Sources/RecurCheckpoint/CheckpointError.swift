@@ -53,13 +53,18 @@ public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertib
         }
     }
 
-    /// Names the cell when it differs, else only the dimensions that differ,
-    /// and the command-line option that sets each (`--cell`, `--hidden`,
-    /// `--layers`); the others are fixed by the data.
+    /// Names the cell or the head when it differs, else only the dimensions
+    /// that differ, and the command-line option that sets each (`--cell`,
+    /// `--head`, `--hidden`, `--layers`); the others are fixed by the data.
     private static func shapeMismatchMessage(checkpoint: ModelShape, requested: ModelShape) -> String {
         if checkpoint.cell != requested.cell {
             return "checkpoint is a \(checkpoint.cell) model but the command asked for \(requested.cell); "
                 + "pass \(checkpoint.cell.options) to use it"
+        }
+        if checkpoint.head != requested.head {
+            let reads = checkpoint.head == .allSteps ? "every step" : "the last step"
+            return "checkpoint's head reads \(reads) but the command asked for \(requested.head.options); "
+                + "pass \(checkpoint.head.options) to use it"
         }
         let differing = zip(checkpoint.metadataFields, requested.metadataFields).filter { $0.0.value != $0.1.value }
         let saved = differing.map { "\($0.0.label) \($0.0.value)" }.joined(separator: " / ")

@@ -173,6 +173,34 @@
     public let reluGradientRows: @Sendable (
         UnsafeMutablePointer<Float>, _ h: UnsafePointer<Float>, _ rows: Int, _ rowStride: Int, _ count: Int
     ) -> Void
+    /// `vectorSigmoid`.
+    public let sigmoid: @Sendable (SIMD16<Float>) -> SIMD16<Float>
+    /// `lstmCellRows(gates:gateRowStride:previousCell:cell:output:stateRowStride:rows:hidden:)`.
+    public let lstmCellRows: @Sendable (
+        _ gates: UnsafeMutablePointer<Float>, _ gateRowStride: Int, _ previousCell: UnsafePointer<Float>?,
+        _ cell: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ stateRowStride: Int,
+        _ rows: Int, _ hidden: Int
+    ) -> Void
+    /// `lstmCellGradientRows(outputGradient:gates:gateRowStride:previousCell:cell:stateRowStride:cellGradient:gateGradients:rows:hidden:)`.
+    public let lstmCellGradientRows: @Sendable (
+        _ outputGradient: UnsafePointer<Float>, _ gates: UnsafePointer<Float>, _ gateRowStride: Int,
+        _ previousCell: UnsafePointer<Float>?, _ cell: UnsafePointer<Float>, _ stateRowStride: Int,
+        _ cellGradient: UnsafeMutablePointer<Float>, _ gateGradients: UnsafeMutablePointer<Float>,
+        _ rows: Int, _ hidden: Int
+    ) -> Void
+    /// `gruCellRows(gates:recurrent:gateRowStride:previous:output:stateRowStride:rows:hidden:)`.
+    public let gruCellRows: @Sendable (
+        _ gates: UnsafeMutablePointer<Float>, _ recurrent: UnsafePointer<Float>, _ gateRowStride: Int,
+        _ previous: UnsafePointer<Float>?, _ output: UnsafeMutablePointer<Float>, _ stateRowStride: Int,
+        _ rows: Int, _ hidden: Int
+    ) -> Void
+    /// `gruCellGradientRows(outputGradient:gates:recurrent:gateRowStride:previous:previousGradient:stateRowStride:inputGateGradients:recurrentGateGradients:rows:hidden:)`.
+    public let gruCellGradientRows: @Sendable (
+        _ outputGradient: UnsafePointer<Float>, _ gates: UnsafePointer<Float>, _ recurrent: UnsafePointer<Float>,
+        _ gateRowStride: Int, _ previous: UnsafePointer<Float>?, _ previousGradient: UnsafeMutablePointer<Float>?,
+        _ stateRowStride: Int, _ inputGateGradients: UnsafeMutablePointer<Float>,
+        _ recurrentGateGradients: UnsafeMutablePointer<Float>, _ rows: Int, _ hidden: Int
+    ) -> Void
     /// `softmaxCrossEntropy(logits:labels:samples:classes:gradientScale:gradient:)`.
     public let softmaxCrossEntropy: @Sendable (
         _ logits: UnsafePointer<Float>, _ labels: UnsafePointer<Int32>, _ samples: Int, _ classes: Int,
@@ -195,6 +223,23 @@
         tanhGradientRows: @escaping @Sendable (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Int, Int) -> Void,
         reluRows: @escaping @Sendable (UnsafeMutablePointer<Float>, Int, Int, Int) -> Void,
         reluGradientRows: @escaping @Sendable (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Int, Int) -> Void,
+        sigmoid: @escaping @Sendable (SIMD16<Float>) -> SIMD16<Float>,
+        lstmCellRows: @escaping @Sendable (
+            UnsafeMutablePointer<Float>, Int, UnsafePointer<Float>?, UnsafeMutablePointer<Float>,
+            UnsafeMutablePointer<Float>, Int, Int, Int
+        ) -> Void,
+        lstmCellGradientRows: @escaping @Sendable (
+            UnsafePointer<Float>, UnsafePointer<Float>, Int, UnsafePointer<Float>?, UnsafePointer<Float>, Int,
+            UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Int, Int
+        ) -> Void,
+        gruCellRows: @escaping @Sendable (
+            UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, UnsafePointer<Float>?, UnsafeMutablePointer<Float>,
+            Int, Int, Int
+        ) -> Void,
+        gruCellGradientRows: @escaping @Sendable (
+            UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, Int, UnsafePointer<Float>?,
+            UnsafeMutablePointer<Float>?, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Int, Int
+        ) -> Void,
         softmaxCrossEntropy: @escaping @Sendable (
             UnsafePointer<Float>, UnsafePointer<Int32>, Int, Int, Float, UnsafeMutablePointer<Float>?
         ) -> Float,
@@ -211,6 +256,11 @@
         self.tanhGradientRows = tanhGradientRows
         self.reluRows = reluRows
         self.reluGradientRows = reluGradientRows
+        self.sigmoid = sigmoid
+        self.lstmCellRows = lstmCellRows
+        self.lstmCellGradientRows = lstmCellGradientRows
+        self.gruCellRows = gruCellRows
+        self.gruCellGradientRows = gruCellGradientRows
         self.softmaxCrossEntropy = softmaxCrossEntropy
         self.dot = dot
         self.columnSums = columnSums

@@ -45,6 +45,9 @@ public enum ModelHead: String, CaseIterable, Hashable, Sendable, Codable, Custom
 
     /// The name references and checkpoints give the head (`head` metadata).
     public var description: String { rawValue }
+
+    /// The `recur` option that chooses the head: `--head last`.
+    public var options: String { "--head \(rawValue)" }
 }
 
 /// The architecture of the recurrent classifier, from which everything else

@@ -11,6 +11,7 @@ public struct TrainingOptions: Sendable {
     public var hidden = 256
     public var layers = 2
     public var cell: RecurrentCell = .rnnTanh
+    public var head: ModelHead = .allSteps
     public var seed: UInt64 = 0
     public var threads: ThreadCount = .auto
     public var pin: PinMode = .core
@@ -43,7 +44,7 @@ public struct TrainingOptions: Sendable {
 
     public init() {}
 
-    public var shape: ModelShape { ModelShape(hidden: hidden, layers: layers, cell: cell) }
+    public var shape: ModelShape { ModelShape(hidden: hidden, layers: layers, cell: cell, head: head) }
 
     /// Checks every value a user can get wrong, naming the option.
     public func validate() throws(RecurError) {
@@ -109,6 +110,12 @@ public struct TrainingOptions: Sendable {
                     + "drop the option or pass \(shape.cell.options)")
         }
         options.cell = shape.cell
+        if explicitOptions.contains("head") && head != shape.head {
+            throw .usage(
+                "\(head.options) differs from the run being resumed (\(path) has \(shape.head.options)); "
+                    + "drop the option or pass \(shape.head.options)")
+        }
+        options.head = shape.head
         try adopt("seed", \.seed, state.seed)
         try adopt("batch-size", \.batchSize, state.batchSize)
         try adopt("shard-size", \.shardSize, state.shardSize)

@@ -70,6 +70,7 @@ struct SweepOptions: ParsableArguments {
         options.hidden = hidden
         options.layers = layers
         options.cell = try cellOptions.recurrentCell
+        options.head = try cellOptions.modelHead
         options.backend = backend
         options.dataDirectory = data
         return options

@@ -51,7 +51,7 @@ func validateBackend(_ name: String?) throws {
     }
 }
 
-/// The recurrent cell: every command that builds a model takes these.
+/// The recurrent cell and the head: every command that builds a model takes these.
 struct CellOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Recurrent cell, as nn.RNN, nn.LSTM or nn.GRU (default rnn).", valueName: "rnn|lstm|gru"))
     var cell: String?
@@ -59,8 +59,22 @@ struct CellOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The rnn cell's nonlinearity, as nn.RNN's (default tanh).", valueName: "tanh|relu"))
     var nonlinearity: String?
 
-    /// Whether either option was given (a resumed run takes the cell from its checkpoint otherwise).
+    @Option(
+        help: ArgumentHelp(
+            "What the linear layer reads: every step's output of the last layer (Linear(hidden*T, classes), the seed's) or the last step's (Linear(hidden, classes), out[:, -1]); default all.",
+            valueName: "all|last"))
+    var head: String?
+
+    /// Whether --cell or --nonlinearity was given (a resumed run takes the cell from its checkpoint otherwise).
     var isExplicit: Bool { cell != nil || nonlinearity != nil }
+
+    var modelHead: ModelHead {
+        get throws {
+            guard let head else { return .allSteps }
+            guard let parsed = ModelHead(rawValue: head) else { throw ValidationError("--head must be all or last (got '\(head)')") }
+            return parsed
+        }
+    }
 
     var recurrentCell: RecurrentCell {
         get throws {
@@ -79,7 +93,10 @@ struct CellOptions: ParsableArguments {
         }
     }
 
-    func validate() throws { _ = try recurrentCell }
+    func validate() throws {
+        _ = try recurrentCell
+        _ = try modelHead
+    }
 }
 
 /// Where MNIST is: `--data`, then `$MNIST_DIR`, then `./data/mnist`.

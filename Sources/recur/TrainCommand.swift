@@ -70,6 +70,7 @@ struct TrainCommand: ParsableCommand {
         take(seed, "seed", \.seed)
         take(shardSize, "shard-size", \.shardSize)
         take(cellOptions.isExplicit ? try cellOptions.recurrentCell : nil, "cell", \.cell)
+        take(cellOptions.head != nil ? try cellOptions.modelHead : nil, "head", \.head)
         options.explicitOptions = explicit
         if let passSamples { options.samplesPerPass = passSamples }
         options.steps = steps

@@ -38,10 +38,26 @@ import Testing
         }
     }
 
-    @Test func loadingAnLSTMSaysWhatIsMissing() throws {
-        let path = try Fixtures.require("lstm-h32-l2-b8.safetensors")
-        let error = #expect(throws: CheckpointError.self) { try Checkpoint.load(path: path) }
-        #expect(error?.description.contains("lstm cell is not implemented yet") == true)
+    /// PyTorch's LSTM and GRU state dicts load as models of their cell and head.
+    @Test func loadsPyTorchsLSTMAndGRU() throws {
+        let lstm = try Checkpoint.load(path: try Fixtures.require("lstm-h32-l2-b8.safetensors"))
+        #expect(lstm.parameters.shape == ModelShape(hidden: 32, layers: 2, cell: .lstm))
+        let gru = try Checkpoint.load(path: try Fixtures.require("gru-h64-l1-b16-last.safetensors"))
+        #expect(gru.parameters.shape == ModelShape(hidden: 64, layers: 1, cell: .gru, head: .lastStep))
+    }
+
+    /// A GRU checkpoint asked for as an LSTM says which option to pass.
+    @Test func aGRUIsNotAnLSTM() throws {
+        let path = try Fixtures.require("gru-h32-l2-b8.safetensors")
+        let loaded = try Checkpoint.load(path: path)
+        let error = #expect(throws: CheckpointError.self) {
+            try loaded.requireShape(ModelShape(hidden: 32, layers: 2, cell: .lstm))
+        }
+        #expect(error?.description.contains("checkpoint is a gru model but the command asked for lstm; pass --cell gru") == true, "\(String(describing: error))")
+        let head = #expect(throws: CheckpointError.self) {
+            try loaded.requireShape(ModelShape(hidden: 32, layers: 2, cell: .gru, head: .lastStep))
+        }
+        #expect(head?.description.contains("pass --head all") == true, "\(String(describing: head))")
     }
 
     /// Another cell or head is written to the metadata; the default is not, so

@@ -13,23 +13,36 @@ import Testing
 
     @Test(arguments: TestModels.backendNames, TestModels.shapes)
     func gradientsMatchCentralDifferences(backend: String, shape: ModelShape) throws {
+        try Self.check(backend: backend, shape: shape, lengths: nil)
+    }
+
+    /// Samples of their own lengths, with the head on each one's last real step.
+    @Test(arguments: TestModels.backendNames, TestModels.shapes.filter { $0.head == .lastStep && $0.sequenceLength > 2 })
+    func gradientsWithLengthsMatchCentralDifferences(backend: String, shape: ModelShape) throws {
+        try Self.check(backend: backend, shape: shape, lengths: [Int32(shape.sequenceLength), 1, 2])
+    }
+
+    static func check(backend: String, shape: ModelShape, lengths: [Int32]?) throws {
         let model = try #require(TestModels.model(shape, seed: UInt64(shape.hidden * 10 + shape.layers), backend: backend))
         let (inputs, labels) = TestModels.batch(shape, samples: Self.samples, seed: 1)
-        let analytic = model.lossAndGradients(inputs: inputs, labels: labels).gradients
+        let analytic = model.lossAndGradients(inputs: inputs, labels: labels, lengths: lengths).gradients
         var random = RecurRandom(seed: 99)
         for slot in model.layout.slots {
-            // First, last and four random entries.
-            let picks = Set([0, slot.count - 1] + (0..<4).map { _ in Int(random.next() % UInt64(slot.count)) })
+            // First, last, the largest and four random entries.
+            let tensor = analytic.buffer[slot.range]
+            let largestEntry = (tensor.indices.max { abs(tensor[$0]) < abs(tensor[$1]) } ?? slot.offset) - slot.offset
+            let picks = Set(
+                [0, slot.count - 1, largestEntry] + (0..<4).map { _ in Int(random.next() % UInt64(slot.count)) })
             let values = model.parameters[slot]
             var largest: Float = 0
             for index in picks.sorted() {
                 let original = values[index]
                 values[index] = original + Self.step
                 model.refreshPackedWeights()
-                let plus = model.lossAndGradients(inputs: inputs, labels: labels).loss
+                let plus = model.lossAndGradients(inputs: inputs, labels: labels, lengths: lengths).loss
                 values[index] = original - Self.step
                 model.refreshPackedWeights()
-                let minus = model.lossAndGradients(inputs: inputs, labels: labels).loss
+                let minus = model.lossAndGradients(inputs: inputs, labels: labels, lengths: lengths).loss
                 values[index] = original
                 model.refreshPackedWeights()
                 let difference = (plus - minus) / (2 * Self.step)

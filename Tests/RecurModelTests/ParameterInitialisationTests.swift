@@ -22,12 +22,12 @@ import Testing
     }
 
     /// RNN tensors within ±1/√hidden, the linear layer's within
-    /// ±1/√flatFeatures, each spread over most of its range.
+    /// ±1/√headFeatures, each spread over most of its range.
     @Test(arguments: shapes)
     func valuesWithinPyTorchBounds(shape: ModelShape) {
         let parameters = Parameters(shape: shape, seed: 7)
         for slot in parameters.layout.slots {
-            let fanIn = slot.name.hasPrefix("fc.") ? shape.flatFeatures : shape.hidden
+            let fanIn = slot.name.hasPrefix("fc.") ? shape.headFeatures : shape.hidden
             let bound = 1 / Float(fanIn).squareRoot()
             let values = Array(parameters[slot])
             #expect(values.allSatisfy { abs($0) <= bound }, "\(slot.name) outside ±\(bound)")

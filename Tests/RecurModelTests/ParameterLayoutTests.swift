@@ -6,17 +6,20 @@ import Testing
 
 /// `ParameterLayout`: PyTorch's names, order and shapes, aligned offsets.
 @Suite struct ParameterLayoutTests {
-    /// `nn.RNN` then `nn.Linear`, in `state_dict()` order.
+    /// `nn.RNN`, `nn.LSTM` (4 gate blocks) or `nn.GRU` (3) then `nn.Linear`
+    /// over every step or the last, in `state_dict()` order.
     static func pytorchNamesAndShapes(_ shape: ModelShape) -> [(String, [Int])] {
+        let gates = [RecurrentCell.lstm: 4, .gru: 3][shape.cell, default: 1] * shape.hidden
         var expected: [(String, [Int])] = []
         for layer in 0..<shape.layers {
             let input = layer == 0 ? shape.inputSize : shape.hidden
             expected += [
-                ("rnn.weight_ih_l\(layer)", [shape.hidden, input]), ("rnn.weight_hh_l\(layer)", [shape.hidden, shape.hidden]),
-                ("rnn.bias_ih_l\(layer)", [shape.hidden]), ("rnn.bias_hh_l\(layer)", [shape.hidden]),
+                ("rnn.weight_ih_l\(layer)", [gates, input]), ("rnn.weight_hh_l\(layer)", [gates, shape.hidden]),
+                ("rnn.bias_ih_l\(layer)", [gates]), ("rnn.bias_hh_l\(layer)", [gates]),
             ]
         }
-        return expected + [("fc.weight", [shape.classes, shape.sequenceLength * shape.hidden]), ("fc.bias", [shape.classes])]
+        let features = shape.head == .allSteps ? shape.sequenceLength * shape.hidden : shape.hidden
+        return expected + [("fc.weight", [shape.classes, features]), ("fc.bias", [shape.classes])]
     }
 
     @Test(arguments: TestModels.shapes + [.mnist])

@@ -19,6 +19,8 @@ struct PyTorchFixture {
     /// `batch * sequenceLength * inputSize` pixels.
     let inputs: [Float]
     let labels: [Int32]
+    /// Each sample's length, for the `packed-*` fixtures.
+    let lengths: [Int32]?
 
     init(path: String) throws {
         let file = try SafetensorsFile.read(path: path)
@@ -32,7 +34,8 @@ struct PyTorchFixture {
         shape = ModelShape(
             inputSize: try number("input_size"), sequenceLength: try number("seq_len"), hidden: try number("hidden"),
             layers: try number("layers"), classes: try number("classes"),
-            cell: try #require(RecurrentCell(rawValue: file.metadata["cell"] ?? "rnn_tanh"), "cell of \(path)"))
+            cell: try #require(RecurrentCell(rawValue: file.metadata["cell"] ?? "rnn_tanh"), "cell of \(path)"),
+            head: try #require(ModelHead(rawValue: file.metadata["head"] ?? "all"), "head of \(path)"))
         batch = try number("batch")
         learningRate = try number("lr")
         beta1 = betas[0]
@@ -41,6 +44,9 @@ struct PyTorchFixture {
         adamSteps = try number("adam_steps")
         inputs = try file.floats(named: "input", shape: [batch, shape.sequenceLength, shape.inputSize])
         labels = try file.int64s(named: "target", shape: [batch]).map { try #require(Int32(exactly: $0)) }
+        lengths =
+            file.tensors["lengths"] == nil
+            ? nil : try file.int64s(named: "lengths", shape: [batch]).map { try #require(Int32(exactly: $0)) }
     }
 
     /// The fixture `name`, found by `Fixtures.require`.

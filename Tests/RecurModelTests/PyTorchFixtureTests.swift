@@ -16,9 +16,15 @@ import Testing
 /// `RECUR_LARGE_FIXTURES=1` asks for every backend and the Adam steps, which
 /// an optimised build always runs.
 @Suite struct PyTorchFixtureTests {
-    static let small = "rnn-h32-l2-b8.safetensors"
     static let large = "rnn-h256-l2-b64.safetensors"
-    static let relu = "rnn-relu-h32-l2-b8.safetensors"
+    static let largeLSTM = "lstm-h256-l2-b64.safetensors"
+    /// Every cell and head, MNIST and other shapes, and unequal lengths
+    /// (`packed-*`: the inputs past each length hold large random values).
+    static let small = [
+        "rnn-h32-l2-b8", "rnn-relu-h32-l2-b8", "lstm-h32-l2-b8", "gru-h32-l2-b8", "gru-h64-l1-b16-last",
+        "seq-gru-i13-t20-c5-h32", "seq-rnn-i40-t6-c3-h24-last", "packed-gru-i12-t15-c4-h32-last",
+        "packed-lstm-i3-t11-c5-h16-last",
+    ].map { $0 + ".safetensors" }
     static let tolerance: Float = 1e-4
 
     static let runsLargeFully: Bool = {
@@ -31,37 +37,26 @@ import Testing
 
     static let largeGradientBackends = runsLargeFully ? TestModels.backendNames : [Backends.best.name]
 
-    @Test(arguments: TestModels.backendNames)
-    func smallFixtureGradients(backend: String) throws {
-        try Self.checkGradients(Self.small, backend: backend)
+    @Test(arguments: small, TestModels.backendNames)
+    func smallFixtureGradients(fixture: String, backend: String) throws {
+        try Self.checkGradients(fixture, backend: backend)
     }
 
-    @Test(arguments: TestModels.backendNames)
-    func smallFixtureAdamSteps(backend: String) throws {
-        try Self.checkAdamSteps(Self.small, backend: backend)
+    @Test(arguments: small, TestModels.backendNames)
+    func smallFixtureAdamSteps(fixture: String, backend: String) throws {
+        try Self.checkAdamSteps(fixture, backend: backend)
     }
 
-    /// `nn.RNN(nonlinearity="relu")`: the same products with the ReLU and its gradient as epilogues.
-    @Test(arguments: TestModels.backendNames)
-    func reluFixtureGradients(backend: String) throws {
-        try Self.checkGradients(Self.relu, backend: backend)
-    }
-
-    @Test(arguments: TestModels.backendNames)
-    func reluFixtureAdamSteps(backend: String) throws {
-        try Self.checkAdamSteps(Self.relu, backend: backend)
-    }
-
-    @Test(arguments: largeGradientBackends)
-    func largeFixtureGradients(backend: String) throws {
-        try Self.checkGradients(Self.large, backend: backend)
+    @Test(arguments: [large, largeLSTM], largeGradientBackends)
+    func largeFixtureGradients(fixture: String, backend: String) throws {
+        try Self.checkGradients(fixture, backend: backend)
     }
 
     @Test(
         .enabled(if: runsLargeFully, "set RECUR_LARGE_FIXTURES=1 in debug builds"),
-        arguments: TestModels.backendNames)
-    func largeFixtureAdamSteps(backend: String) throws {
-        try Self.checkAdamSteps(Self.large, backend: backend)
+        arguments: [large, largeLSTM], TestModels.backendNames)
+    func largeFixtureAdamSteps(fixture: String, backend: String) throws {
+        try Self.checkAdamSteps(fixture, backend: backend)
     }
 
     /// The fixture `name` and a model on `backend` with its initial parameters.
@@ -73,7 +68,7 @@ import Testing
 
     static func checkGradients(_ name: String, backend: String) throws {
         let (fixture, model) = try load(name, backend: backend)
-        let result = model.lossAndGradients(inputs: fixture.inputs, labels: fixture.labels)
+        let result = model.lossAndGradients(inputs: fixture.inputs, labels: fixture.labels, lengths: fixture.lengths)
         let logits = try fixture.floats("expected.logits", shape: [fixture.batch, fixture.shape.classes])
         let loss = try fixture.floats("expected.loss", shape: [1])
         #expect(relativeError(result.logits, logits) <= tolerance, "\(name) \(backend): logits")
@@ -100,7 +95,7 @@ import Testing
         optimizer.epsilon = fixture.epsilon
         var losses: [Float] = []
         for _ in 0..<fixture.adamSteps {
-            let result = model.lossAndGradients(inputs: fixture.inputs, labels: fixture.labels)
+            let result = model.lossAndGradients(inputs: fixture.inputs, labels: fixture.labels, lengths: fixture.lengths)
             losses.append(result.loss)
             model.apply(result.gradients, optimizer: optimizer)
         }

@@ -53,13 +53,39 @@ import Testing
         }
     }
 
-    /// The cell comes from the reference's `cell` metadata: a ReLU RNN passes on every backend.
-    @Test func reluFixturePassesOnEveryBackend() throws {
-        let reference = try VerificationReference(path: try Fixtures.require("rnn-relu-h32-l2-b8.safetensors"))
-        #expect(reference.shape == ModelShape(hidden: 32, layers: 2, cell: .rnnReLU))
+    /// The cell, head, shape and lengths come from each reference's
+    /// metadata and tensors: every kind passes on every backend.
+    @Test(arguments: [
+        "rnn-relu-h32-l2-b8", "lstm-h32-l2-b8", "gru-h32-l2-b8", "gru-h64-l1-b16-last", "seq-gru-i13-t20-c5-h32",
+        "seq-rnn-i40-t6-c3-h24-last", "packed-gru-i12-t15-c4-h32-last", "packed-lstm-i3-t11-c5-h16-last",
+    ])
+    func everyKindOfReferencePassesOnEveryBackend(name: String) throws {
+        let reference = try VerificationReference(path: try Fixtures.require(name + ".safetensors"))
+        #expect((reference.lengths != nil) == name.hasPrefix("packed-"))
         for backend in Backends.supported {
             let report = Verification.run(reference, backend: backend)
-            #expect(report.passed, "\(backend.name): \(report.table())")
+            #expect(report.passed, "\(name) \(backend.name): \(report.table())")
+        }
+    }
+
+    /// Lengths outside `1...seq_len`, or with the head over every step, are refused with the file named.
+    @Test func badLengthsAreRefused() throws {
+        let directory = try TemporaryDirectory()
+        let source = try Fixtures.require("packed-lstm-i3-t11-c5-h16-last.safetensors")
+        var file = try SafetensorsFile.read(path: source)
+        var lengths = try file.int64s(named: "lengths", shape: [7])
+        lengths[2] = 12
+        try file.set(Tensor(int64s: lengths, shape: [7]), named: "lengths")
+        let tooLong = directory.file("too-long.safetensors")
+        try file.write(to: tooLong)
+        #expect(throws: VerificationError(path: tooLong, reason: .lengthOutOfRange(index: 2, length: 12, steps: 11))) {
+            try VerificationReference(path: tooLong)
+        }
+        let allSteps = try Self.editedSmallFixture(in: directory) { file in
+            try file.set(Tensor(int64s: [Int64](repeating: 28, count: 8), shape: [8]), named: "lengths")
+        }
+        #expect(throws: VerificationError(path: allSteps, reason: .lengthsWithHeadOverAllSteps)) {
+            try VerificationReference(path: allSteps)
         }
     }
 
