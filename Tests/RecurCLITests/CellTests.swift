@@ -55,4 +55,59 @@ struct CellTests {
 
         expectSuccess(try await RecurExecutable.run(resumed.arguments(["--resume", runs])))
     }
+
+    /// The LSTM and GRU, over every step and on the last: the same bytes at
+    /// 1 to 4 threads, the cell and head in the checkpoint, `eval` reads them.
+    @Test(
+        "every cell and head trains the same bytes at 1 to 4 threads",
+        arguments: [["--cell", "lstm"], ["--cell", "gru"], ["--cell", "lstm", "--head", "last"], ["--cell", "gru", "--head", "last"]])
+    func gatedCellsTrainDeterministically(options: [String]) async throws {
+        let data = try TemporaryDirectory(prefix: "recur-cli-data")
+        try SyntheticMNIST.write(to: data.path, trainCount: 64, testCount: 20)
+        let work = try TemporaryDirectory(prefix: "recur-cli-cells")
+        var models: [Data] = []
+        for threads in 1...4 {
+            var training = TinyTraining(data: data.path, steps: 5)
+            training.threads = threads
+            training.shardSize = 2
+            let path = work.file("model-\(threads).safetensors")
+            expectSuccess(try await RecurExecutable.run(training.arguments(options + ["--save", path])))
+            models.append(try Data(contentsOf: URL(fileURLWithPath: path)))
+        }
+        for threads in 2...4 { #expect(models[threads - 1] == models[0], "\(options): --threads \(threads) differs from 1") }
+        let saved = try SafetensorsFile.read(path: work.file("model-1.safetensors"))
+        #expect(saved.metadata["cell"] == options[1])
+        #expect(saved.metadata["head"] == (options.contains("last") ? "last" : nil))
+        let gates = options[1] == "lstm" ? 4 : 3
+        #expect(saved.tensors["rnn.weight_hh_l0"]?.shape == [gates * 8, 8])
+
+        let eval = try await RecurExecutable.run(["eval", "--load", work.file("model-1.safetensors"), "--data", data.path])
+        expectSuccess(eval)
+        #expect(eval.standardOutput.contains(options[1] == "lstm" ? "LSTM(" : "GRU("), "\(eval)")
+    }
+
+    @Test("a GRU checkpoint loaded as an LSTM, or with another head, names the option to pass")
+    func gatedMismatchesAreRefused() async throws {
+        let data = try TemporaryDirectory(prefix: "recur-cli-data")
+        try SyntheticMNIST.write(to: data.path, trainCount: 64, testCount: 20)
+        let work = try TemporaryDirectory(prefix: "recur-cli-cells")
+        let model = work.file("gru.safetensors")
+        let training = TinyTraining(data: data.path, steps: 2)
+        expectSuccess(try await RecurExecutable.run(training.arguments(["--cell", "gru", "--save", model])))
+        let asLSTM = try await RecurExecutable.run(training.arguments(["--cell", "lstm", "--load", model]))
+        expectFailure(asLSTM, status: 1, mentioning: ["gru", "--cell gru"])
+        let lastHead = try await RecurExecutable.run(training.arguments(["--cell", "gru", "--head", "last", "--load", model]))
+        expectFailure(lastHead, status: 1, mentioning: ["--head all"])
+
+        let runs = work.file("runs")
+        expectSuccess(try await RecurExecutable.run(training.arguments(
+            ["--cell", "lstm", "--head", "last", "--checkpoint-dir", runs, "--checkpoint-every", "2"])))
+        let resume = try await RecurExecutable.run(
+            TinyTraining(data: data.path, steps: 4).arguments(["--resume", runs, "--head", "all"]))
+        expectFailure(resume, status: 2, mentioning: ["--head last"])
+        expectSuccess(try await RecurExecutable.run(TinyTraining(data: data.path, steps: 4).arguments(["--resume", runs])))
+
+        let usage = try await RecurExecutable.run(training.arguments(["--cell", "lstm", "--nonlinearity", "relu"]))
+        expectFailure(usage, status: 2, mentioning: ["--nonlinearity applies to --cell rnn only"])
+    }
 }
