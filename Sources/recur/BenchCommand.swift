@@ -86,9 +86,18 @@ struct BenchCommand: ParsableCommand {
             1 thread, parallel efficiency, GFLOP/s and its share of this machine's measured FMA \
             peak, and the time per step in forward, BPTT, all-reduce, optimizer and barrier waits.
 
+            FLOPs count the matrix products of one forward and backward pass, a multiply-add \
+            as two, each over all of a layer's gates (4 x hidden rows for --cell lstm, 3 x \
+            hidden for gru): per sample and layer, T x (input + hidden) x gates x hidden \
+            multiply-adds forward, as many for the weight gradients, and T x gates x hidden x \
+            (hidden + input above layer 0) for the gradients through time and to the layer \
+            below; plus 3 x the linear layer's weights. The gate arithmetic (sigmoid, tanh, \
+            the cell update) and the softmax are not counted.
+
             Examples:
               recur bench
               recur bench --threads 1,2,4,8,16 --batch-size 64,256 --json bench.json --csv bench.csv --plot bench.svg
+              recur bench --cell lstm --threads 1,2
             """)
 
     @OptionGroup var sweep: SweepOptions
