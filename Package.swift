@@ -69,7 +69,7 @@ let package = Package(
 
         // Model, data, checkpoints, parallel engine, trainer, CLI.
         .target(name: "RecurModel", dependencies: ["RecurCore", "RecurKernels"]),
-        .target(name: "RecurData", dependencies: ["RecurCore", "RecurSystem", "CZlib"]),
+        .target(name: "RecurData", dependencies: ["RecurCore", "RecurSystem", "RecurSafetensors", "CZlib"]),
         .target(name: "RecurSafetensors", dependencies: ["RecurSystem"]),
         .target(
             name: "RecurEngine",
