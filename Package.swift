@@ -108,7 +108,7 @@ let package = Package(
             name: "recur",
             dependencies: [
                 "RecurTrainer", "RecurEngine", "RecurRuntime", "RecurCheckpoint", "RecurVerification", "RecurBench",
-                "RecurSystem", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "RecurSystem", "RecurData", "RecurSafetensors", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Tests, one target per layer, with shared helpers.
@@ -131,7 +131,7 @@ let package = Package(
         .testTarget(
             name: "RecurTrainerTests",
             dependencies: [
-                "RecurTrainer", "RecurRuntime", "RecurCore", "RecurModel", "RecurKernels", "RecurSafetensors",
+                "RecurTrainer", "RecurRuntime", "RecurCore", "RecurModel", "RecurKernels", "RecurSafetensors", "RecurData",
                 "RecurTestSupport",
             ]),
         .testTarget(

@@ -85,6 +85,9 @@ public struct ArrayFile {
     /// The name of array `name` of `split` ("train", "test", or "" for unprefixed names).
     public func arrayName(_ split: String, _ name: String) -> String { split.isEmpty ? name : split + separator + name }
 
+    /// Whether the file holds `split`'s labels.
+    public func hasLabels(_ split: String) -> Bool { arrays[arrayName(split, "labels")] != nil }
+
     /// Whether the file holds `split`'s inputs.
     public func has(_ split: String) -> Bool { arrays[arrayName(split, "inputs")] != nil }
 

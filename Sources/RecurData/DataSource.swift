@@ -191,19 +191,69 @@ public enum DataSource {
     }
 
     /// The samples `predict --input PATH` or `eval --data PATH` reads: an
-    /// IDX folder's test split, a `.ts` folder's test file, or one file.
-    public static func evaluationData(_ path: String, labelsRequired: Bool) throws(DataSourceError) -> Dataset {
+    /// IDX folder's test split, a `.ts` folder's test file, or one file
+    /// (its `test`, else unprefixed, else `train` arrays); with
+    /// `labelsRequired` false an array file may lack labels.
+    public static func evaluationData(_ path: String, labelsRequired: Bool) throws(DataSourceError) -> EvaluationData {
         do throws(DataError) {
             if SystemCalls.kind(of: path, followingLinks: true) == .directory {
                 if MNIST.problem(with: path) == nil {
-                    do throws(IDXError) { return try MNIST.load(.test, directory: path, scaled: false) } catch { throw DataError(error) }
+                    do throws(IDXError) {
+                        return EvaluationData(data: try MNIST.load(.test, directory: path, scaled: false), hasLabels: true, origin: path)
+                    } catch {
+                        throw DataError(error)
+                    }
                 }
-                if let pair = try tsPair(in: path) { return try TSReader.read(path: pair.test) }
+                if let pair = try tsPair(in: path) { return EvaluationData(data: try TSReader.read(path: pair.test), hasLabels: true, origin: pair.test) }
                 throw DataError(file: path, "holds neither the four MNIST IDX files nor NAME_TRAIN.ts and NAME_TEST.ts")
             }
-            return try read(path, labelsRequired: labelsRequired)
+            if isTS(path) { return EvaluationData(data: try TSReader.read(path: path), hasLabels: true, origin: path) }
+            let file = try ArrayFile(path: path)
+            for split in ["test", "", "train"] where file.has(split) {
+                if let data = try file.dataset(split: split, labelsRequired: labelsRequired) {
+                    return EvaluationData(data: data, hasLabels: file.hasLabels(split), origin: path)
+                }
+            }
+            throw DataError(
+                file: path,
+                "holds no \(file.arrayName("test", "inputs")), \(file.arrayName("", "inputs")) or \(file.arrayName("train", "inputs"))")
         } catch {
             throw .data(error)
         }
     }
+
+    /// The test samples of a request without a file (`eval` with
+    /// `--dataset` or nothing): MNIST's or Fashion-MNIST's test split.
+    public static func evaluationData(_ request: DataRequest) throws(DataSourceError) -> EvaluationData {
+        if let path = request.data { return try evaluationData(path, labelsRequired: true) }
+        var directory: String
+        switch request.dataset {
+        case nil, "mnist":
+            do throws(MNISTLocationError) {
+                directory = try MNIST.resolveDirectory(explicit: nil, environment: request.environment)
+            } catch {
+                throw .location(error.description)
+            }
+        case "fashion-mnist":
+            directory = request.environment["FASHION_MNIST_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? fashionMNISTDirectory
+            if let problem = MNIST.problem(with: directory) {
+                throw .location(
+                    "Fashion-MNIST not found in \(directory) (\(problem)); install it with `apt-get install dataset-fashion-mnist`")
+            }
+        case let other?:
+            throw .usage("--dataset must be \(namedDatasets.joined(separator: " or ")) (got '\(other)')")
+        }
+        var result = try evaluationData(directory, labelsRequired: true)
+        if request.dataset == "fashion-mnist" { result.data = result.data.withClasses(10, names: fashionMNISTClasses) }
+        return result
+    }
+}
+
+/// Samples to evaluate or predict, and whether they came with labels.
+public struct EvaluationData: Sendable {
+    public var data: Dataset
+    /// False for an array file without labels (`recur predict` only): every label is then 0.
+    public var hasLabels: Bool
+    /// The file the samples were read from.
+    public var origin: String
 }
