@@ -120,7 +120,7 @@ let package = Package(
                 "RecurTestSupport",
             ]),
         .testTarget(name: "RecurModelTests", dependencies: ["RecurCore", "RecurModel", "RecurKernels", "RecurSafetensors", "RecurTestSupport"]),
-        .testTarget(name: "RecurDataTests", dependencies: ["RecurData", "CZlib", "RecurTestSupport"]),
+        .testTarget(name: "RecurDataTests", dependencies: ["RecurData", "CZlib", "RecurSafetensors", "RecurTestSupport"]),
         .testTarget(name: "RecurSafetensorsTests", dependencies: ["RecurCore", "RecurSafetensors", "RecurTestSupport"]),
         .testTarget(name: "RecurEngineTests", dependencies: ["RecurEngine", "RecurTestSupport"]),
         .testTarget(
