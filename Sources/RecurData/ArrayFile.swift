@@ -23,8 +23,12 @@ public struct ArrayFile {
     /// Opens the safetensors or `.npz` file at `path`.
     /// - Throws: ``DataError`` when it cannot be read or is neither.
     public init(path: String) throws(DataError) {
+        try self.init(bytes: try DataFile.read(path), path: path)
+    }
+
+    /// The file of `bytes`; `path` names it in errors.
+    init(bytes: [UInt8], path: String) throws(DataError) {
         file = path
-        let bytes = try DataFile.read(path)
         if Self.isZip(bytes) {
             separator = "_"
             var arrays: [String: DataArray] = [:]

@@ -30,8 +30,19 @@ public struct DataError: Error, Equatable, Sendable, CustomStringConvertible {
         self.problem = problem
     }
 
+    /// One line: control characters a damaged file put in a name are escaped.
     public var description: String {
-        place.map { "\(file) \($0): \(problem)" } ?? "\(file): \(problem)"
+        let text = place.map { "\(file) \($0): \(problem)" } ?? "\(file): \(problem)"
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
+        var escaped = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                escaped.append(contentsOf: "\\x\(scalar.value < 16 ? "0" : "")\(String(scalar.value, radix: 16))".unicodeScalars)
+            } else {
+                escaped.append(scalar)
+            }
+        }
+        return String(escaped)
     }
 }
 
