@@ -25,12 +25,26 @@ public struct PreparedData: Sendable {
     public var steps: Int { train.steps }
     public var classCount: Int { train.classCount }
 
-    /// What a checkpoint records about the data: the normalisation and the class names.
+    /// The metadata key of the `--validation-split` fraction in a checkpoint.
+    public static let validationSplitKey = "validation_split"
+
+    /// The `--validation-split` fraction, if any.
+    public var validationSplit: Double?
+
+    /// What a checkpoint records about the data: the normalisation, the class
+    /// names and the validation split.
     public var metadata: [String: String] {
         var metadata = normalization.metadata(forBytes: train.isBytes)
         if let names = train.classNames { metadata[Self.classNamesKey] = ClassNames.encode(names) }
+        if let validationSplit { metadata[Self.validationSplitKey] = "\(validationSplit)" }
         return metadata
     }
+
+    /// The keys of ``metadata``: a resumed run must find the same values in its checkpoint.
+    public static let metadataKeys = [
+        validationSplitKey, Normalization.kindKey, Normalization.divisorKey, Normalization.meanKey, Normalization.deviationKey,
+        classNamesKey,
+    ]
 
     /// Checks and prepares `loaded` for a model with `head`.
     /// - Throws: ``RecurError/input(_:)`` when the test split does not fit
@@ -71,6 +85,7 @@ public struct PreparedData: Sendable {
             }
         }
         var validation: Dataset?
+        self.validationSplit = validationSplit
         if let fraction = validationSplit {
             guard fraction > 0 && fraction < 1 else {
                 throw .usage("--validation-split must be a fraction between 0 and 1, exclusive (got \(fraction))")

@@ -83,6 +83,14 @@ public final class Trainer {
                     + "\(dataShape.1) steps and \(dataShape.2) classes; resume with the data it was trained on")
         }
         (options.inputSize, options.sequenceLength, options.classes) = dataShape
+        if let resumed {
+            // The same data, scaled and split the same way, or the resumed run is another run.
+            for key in PreparedData.metadataKeys where resumed.checkpoint.metadata[key] != dataMetadata[key] {
+                throw .usage(
+                    "\(resumed.path) was trained with \(key) \(resumed.checkpoint.metadata[key] ?? "absent"), this run's data gives "
+                        + "\(dataMetadata[key] ?? "absent"); resume with the same data, --normalize and --validation-split")
+            }
+        }
         try options.requireMemory(workers: setup.pool.count)
         self.options = options
 
