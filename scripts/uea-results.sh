@@ -41,7 +41,7 @@ if [ "$only" != pytorch ]; then
             accuracy=$(printf '%s' "$line" | python3 -c 'import json,sys; print(json.load(sys.stdin)["test_accuracy"])')
             seconds=$(printf '%s' "$line" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["seconds"])')
             rate=$(printf '%s' "$line" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["samples_per_second"]))')
-            echo "recur $name seed $seed: test accuracy $(python3 -c "print(f'{$accuracy*100:.2f}')")%, ${seconds} s (with evaluation every epoch), $rate samples/s"
+            echo "recur $name seed $seed: test accuracy $(python3 -c "print(f'{$accuracy*100:.2f}%, {$seconds:.2f} s')") (evaluating every epoch), $rate training samples/s"
             echo "recur $name $seed $accuracy $seconds" >> "$results"
         done
     done
@@ -49,7 +49,7 @@ fi
 if [ "$only" != recur ]; then
     python3 -c "import torch" 2>/dev/null || python3 -m pip install torch
     python3 scripts/uea-pytorch.py --data "$data" --datasets "$datasets" --seeds "$seeds" --threads "$threads" --epochs "$epochs" \
-        | tee /dev/stderr | sed -nE 's/^pytorch ([A-Za-z]+) seed ([0-9]+): test accuracy ([0-9.]+)%, ([0-9.]+) s.*/pytorch \1 \2 \3 \4/p' \
+        | tee -a /dev/stderr | sed -nE 's/^pytorch ([A-Za-z]+) seed ([0-9]+): test accuracy ([0-9.]+)%, ([0-9.]+) s.*/pytorch \1 \2 \3 \4/p' \
         | awk '{ printf "%s %s %s %s %s\n", $1, $2, $3, $4 / 100, $5 }' >> "$results"
 fi
 echo
