@@ -51,7 +51,8 @@ public struct PreparedData: Sendable {
     ///   the training split, ``RecurError/usage(_:)`` for `--head all` with
     ///   samples of unequal length or a validation split that leaves no samples.
     public init(
-        _ loaded: LoadedData, normalize: Normalization.Kind?, validationSplit: Double?, seed: UInt64, head: ModelHead
+        _ loaded: LoadedData, normalize: Normalization.Kind?, validationSplit: Double?, seed: UInt64, head: ModelHead,
+        classes requestedClasses: Int? = nil
     ) throws(RecurError) {
         var train = loaded.train
         guard var test = loaded.test else { throw .input("\(loaded.origin): no test split") }
@@ -69,7 +70,17 @@ public struct PreparedData: Sendable {
         } else if test.classNames != nil {
             throw .input("\(loaded.origin): the test split names its labels, the training split does not")
         }
-        let classes = max(train.classCount, test.classCount)
+        var classes = max(train.classCount, test.classCount)
+        if let requestedClasses {
+            // Only where the data leaves the count open: unnamed labels that need fewer classes.
+            if let names = train.classNames, requestedClasses != names.count {
+                throw .usage("--classes \(requestedClasses) contradicts the data's \(names.count) named classes (\(names.joined(separator: " ")))")
+            }
+            if requestedClasses < classes {
+                throw .usage("--classes \(requestedClasses) is fewer than the data's labels need (\(classes): labels 0...\(classes - 1))")
+            }
+            classes = requestedClasses
+        }
         train = train.withClasses(classes, names: train.classNames)
         test = test.withClasses(classes, names: train.classNames)
         let steps = max(train.steps, test.steps)

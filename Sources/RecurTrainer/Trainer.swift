@@ -72,7 +72,7 @@ public final class Trainer {
         }
         let prepared = try PreparedData(
             loaded, normalize: options.normalize, validationSplit: options.validationSplit, seed: options.seed,
-            head: options.head)
+            head: options.head, classes: options.classCountOption)
         let directory = prepared.origin
         (train, test, validation) = (prepared.train, prepared.test, prepared.validation)
         dataMetadata = prepared.metadata

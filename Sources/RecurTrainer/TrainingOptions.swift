@@ -36,6 +36,9 @@ public struct TrainingOptions: Sendable {
     public var normalize: Normalization.Kind?
     /// `--validation-split`: the fraction of the training split held out.
     public var validationSplit: Double?
+    /// `--classes`: the class count where the labels leave it open (more
+    /// classes than the largest label needs); refused when it contradicts the data.
+    public var classCountOption: Int?
     /// Features per step, steps and classes: set from the data.
     public var inputSize = 28
     public var sequenceLength = 28

@@ -28,6 +28,13 @@ struct DatasetOptions: ParsableArguments {
         help: ArgumentHelp("Hold out this fraction of the training split (seeded) and report its loss and accuracy every epoch.", valueName: "F"))
     var validationSplit: Double?
 
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "The class count, where the data leaves it open (unnamed labels that do not reach the last class); refused when it contradicts the data.",
+            valueName: "N"))
+    var classes: Int?
+
     var normalization: Normalization.Kind? {
         get throws {
             guard let normalize else { return nil }
@@ -43,6 +50,9 @@ struct DatasetOptions: ParsableArguments {
         if let dataset, !DataSource.namedDatasets.contains(dataset) {
             throw ValidationError("--dataset must be \(DataSource.namedDatasets.joined(separator: " or ")) (got '\(dataset)')")
         }
+        if let classes, classes < 2 || classes > 1 << 20 {
+            throw ValidationError("--classes must be between 2 and 1048576 (got \(classes))")
+        }
         if let validationSplit, !(validationSplit > 0 && validationSplit < 1) {
             throw ValidationError("--validation-split must be a fraction between 0 and 1, exclusive (got \(validationSplit))")
         }
@@ -55,5 +65,6 @@ struct DatasetOptions: ParsableArguments {
         options.datasetName = dataset
         options.normalize = try normalization
         options.validationSplit = validationSplit
+        options.classCountOption = classes
     }
 }

@@ -150,6 +150,8 @@ struct OwnDataTests {
         expectFailure(alone, status: 1, mentioning: ["--test FILE"])
         let both = try await RecurExecutable.run(["train", "--data", work.file("toy"), "--dataset", "mnist"] + Self.model)
         expectFailure(both, status: 2, mentioning: ["--dataset cannot be combined"])
+        let classes = try await RecurExecutable.run(["train", "--data", work.file("toy"), "--classes", "3"] + Self.model)
+        expectFailure(classes, status: 2, mentioning: ["--classes 3 contradicts the data's 2 named classes (low high)"])
         let normalize = try await RecurExecutable.run(["train", "--data", work.file("toy"), "--normalize", "minmax"] + Self.model)
         expectFailure(normalize, status: 2, mentioning: ["--normalize must be none, standard or scale"])
         let missing = try await RecurExecutable.run(
