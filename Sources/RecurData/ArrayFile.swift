@@ -41,6 +41,9 @@ public struct ArrayFile {
                     guard name == "classes" else {
                         throw DataError(file: path, place: .tensor(name), "holds strings; expected numbers (only classes may hold strings)")
                     }
+                    guard strings.count >= 2, Set(strings).count == strings.count, !strings.contains(where: \.isEmpty) else {
+                        throw DataError(file: path, place: .tensor(name), "must hold two or more distinct, non-empty names")
+                    }
                     names = strings
                 }
             }

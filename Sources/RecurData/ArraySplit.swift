@@ -23,6 +23,9 @@ struct ArraySplit {
         }
         let count = inputs.shape[0], steps = inputs.shape[1], features = inputs.shape.count == 3 ? inputs.shape[2] : 1
         guard count >= 1 else { throw fail(inputs, "holds no samples") }
+        guard Dataset.fits(count: count, steps: max(steps, 1), features: max(features, 1)) else {
+            throw fail(inputs, "has shape \(inputs.shape), more than \(Dataset.maximumValues) values")
+        }
         guard steps >= 1, features >= 1 else { throw fail(inputs, "has shape \(inputs.shape); every dimension must be at least 1") }
         guard inputs.shape.allSatisfy({ $0 <= Self.maximumDimension }),
             Self.byteCount(inputs) == inputs.bytes.count

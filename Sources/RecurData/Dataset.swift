@@ -26,6 +26,18 @@ public struct Dataset: Sendable {
     /// default scaling is / 255 rather than standardisation.
     public let isBytes: Bool
 
+    /// The most values (samples x steps x features, padding included) a data
+    /// set may hold: 2^28 floats, 1 GiB, far past the archive's data sets and
+    /// MNIST's 47 million, so that a file cannot ask for memory the machine lacks.
+    public static let maximumValues = 1 << 28
+
+    /// Whether `count` samples of `steps x features` fit ``maximumValues``.
+    public static func fits(count: Int, steps: Int, features: Int) -> Bool {
+        let (size, o1) = steps.multipliedReportingOverflow(by: features)
+        let (total, o2) = size.multipliedReportingOverflow(by: count)
+        return !o1 && !o2 && total <= maximumValues
+    }
+
     /// A dataset of `labels.count` samples of `steps x features` values each.
     /// Lengths that are all `steps` are dropped (the samples are of equal length).
     /// - Precondition: the counts agree, lengths lie in `1...steps`, labels in `0..<classCount`.

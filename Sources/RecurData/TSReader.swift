@@ -64,6 +64,11 @@ public enum TSReader {
             throw DataError(file: file, "no series after @data")
         }
         let steps = Int(seriesLengths.max() ?? 1)
+        guard Dataset.fits(count: series.count, steps: steps, features: dimensions) else {
+            throw DataError(
+                file: file,
+                "\(series.count) series padded to the longest (\(steps) steps) of \(dimensions) dimensions need more than \(Dataset.maximumValues) values")
+        }
         let size = steps * dimensions
         var values = [Float](repeating: 0, count: series.count * size)
         for (index, sample) in series.enumerated() {

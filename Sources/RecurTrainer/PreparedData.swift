@@ -84,6 +84,10 @@ public struct PreparedData: Sendable {
         train = train.withClasses(classes, names: train.classNames)
         test = test.withClasses(classes, names: train.classNames)
         let steps = max(train.steps, test.steps)
+        for (name, split) in [("training", train), ("test", test)]
+        where !Dataset.fits(count: split.count, steps: steps, features: split.features) {
+            throw .input("\(loaded.origin): the \(name) split padded to \(steps) steps needs more than \(Dataset.maximumValues) values")
+        }
         train = train.padded(toSteps: steps)
         test = test.padded(toSteps: steps)
         if head == .allSteps {
@@ -177,6 +181,9 @@ public struct ModelInput: Sendable {
             }
         } else {
             modelShape.sequenceLength = max(shape.sequenceLength, data.steps)
+            guard Dataset.fits(count: data.count, steps: modelShape.sequenceLength, features: data.features) else {
+                throw .input("\(source): padded to the model's \(modelShape.sequenceLength) steps the samples need more than \(Dataset.maximumValues) values")
+            }
             data = data.padded(toSteps: modelShape.sequenceLength)
         }
         let normalization: Normalization

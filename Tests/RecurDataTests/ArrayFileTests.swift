@@ -129,6 +129,11 @@ import Testing
         #expect(
             try error(ArrayFiles.zip([("train_inputs.npy", fortran), ("train_labels.npy", labels)], deflated: false), name: "d.npz")
                 == "d.npz train_inputs: is stored in Fortran order; save np.ascontiguousarray(x) instead")
+        let one = ArrayFiles.npy(descr: "<U1", shape: [1], data: [0x61, 0, 0, 0])
+        let inputs = ArrayFiles.npy(descr: "<f4", shape: [1, 2], data: ArrayFiles.bytes([Float(1), 2]))
+        #expect(
+            try error(ArrayFiles.zip([("train_inputs.npy", inputs), ("train_labels.npy", labels), ("classes.npy", one)], deflated: false), name: "d.npz")
+                == "d.npz classes: must hold two or more distinct, non-empty names")
         var damaged = ArrayFiles.zip([("train_inputs.npy", ArrayFiles.npy(descr: "<f4", shape: [1, 2], data: ArrayFiles.bytes([Float(1), 2])))], deflated: false)
         damaged[damaged.count / 3] ^= 0x55
         #expect(try error(damaged, name: "d.npz") != nil)

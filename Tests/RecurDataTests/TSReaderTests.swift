@@ -63,6 +63,13 @@ import Testing
         #expect((try? TSReader.parse([], file: "t.ts")) == nil)
     }
 
+    @Test func paddingEveryShortSeriesToOneHugeOneIsRefusedBeforeAllocating() {
+        let long = Array(repeating: "1", count: TSReader.maximumLength).joined(separator: ",") + ":a"
+        let lines = [long] + Array(repeating: "1:b", count: 256)
+        let error = Self.error(lines, header: ["@dimensions 1", "@equalLength false", "@classLabel true a b"])
+        #expect(error == "Toy_TRAIN.ts: 257 series padded to the longest (1048576 steps) of 1 dimensions need more than 268435456 values")
+    }
+
     @Test func theArchiveFilesReadWithTheirShapes() throws {
         for (name, dimensions, lengths, classes, train, test) in [
             ("BasicMotions", 6, 100...100, 4, 40, 40), ("JapaneseVowels", 12, 7...29, 9, 270, 370), ("GunPoint", 1, 150...150, 2, 50, 150),
