@@ -35,6 +35,8 @@ public struct BenchOptions: Sendable {
     public var dataDirectory: String?
     public var seed: UInt64 = 0
 
+    public var shape: ModelShape { ModelShape(hidden: hidden, layers: layers, cell: cell, head: head) }
+
     public init(threads: [Int]) {
         self.threads = threads
     }
@@ -74,7 +76,7 @@ public struct BenchOptions: Sendable {
         for batch in batchSizes {
             for shardSize in shardSizes {
                 try MemoryBudget.require(
-                    shape: ModelShape(hidden: hidden, layers: layers, cell: cell, head: head), batchSize: batch, shardSize: shardSize,
+                    shape: shape, batchSize: batch, shardSize: shardSize,
                     workers: threads.max() ?? 1, samplesPerPass: passSizes.max() ?? 1)
             }
         }
@@ -86,7 +88,7 @@ public enum BenchRunner {
     /// line per configuration as it finishes.
     public static func run(_ options: BenchOptions, progress: (String) -> Void = { _ in }) throws(RecurError) -> BenchReport {
         try options.validate()
-        let shape = ModelShape(hidden: options.hidden, layers: options.layers, cell: options.cell, head: options.head)
+        let shape = options.shape
         let source: Dataset
         if let directory = options.dataDirectory {
             do {

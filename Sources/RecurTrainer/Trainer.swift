@@ -23,6 +23,8 @@ public final class Trainer {
     /// The optimizer the engine steps, saved with every checkpoint.
     private let optimizer: AdamState
     public let setup: ComputeSetup
+    /// The pass size the engine runs: the option's, or the shape's default on this machine.
+    public let samplesPerPass: Int
     private let observer: any TrainingObserver
     private let checkpoints: CheckpointDirectory?
     /// Where the run starts: zero, or the state a resumed checkpoint recorded.
@@ -91,7 +93,8 @@ public final class Trainer {
                         + "\(dataMetadata[key] ?? "absent"); resume with the same data, --normalize and --validation-split")
             }
         }
-        try options.requireMemory(workers: setup.pool.count)
+        samplesPerPass = options.samplesPerPass(l2CacheBytes: setup.topology.l2CacheBytes)
+        try options.requireMemory(workers: setup.pool.count, samplesPerPass: samplesPerPass)
         self.options = options
 
         if options.batchSize > train.count {
@@ -133,7 +136,7 @@ public final class Trainer {
             self.optimizer = optimizer
             engine = try DataParallelEngine(
                 pool: setup.pool, parameters: parameters, optimizer: optimizer, backend: setup.backend,
-                shardSize: options.shardSize, maxBatch: options.batchSize, samplesPerPass: options.samplesPerPass)
+                shardSize: options.shardSize, maxBatch: options.batchSize, samplesPerPass: samplesPerPass)
         } catch {
             throw .system("cannot allocate worker memory: \(error)")
         }
@@ -162,7 +165,7 @@ public final class Trainer {
             model: options.shape.description, parameters: engine.parameters.layout.parameterCount,
             trainSamples: train.count, testSamples: test.count, epochs: options.epochs, batchSize: batchSize,
             stepsPerEpoch: stepsPerEpoch, threads: setup.pool.count, pin: options.pin.rawValue,
-            backend: setup.backend.name, shardSize: options.shardSize, samplesPerPass: options.samplesPerPass,
+            backend: setup.backend.name, shardSize: options.shardSize, samplesPerPass: samplesPerPass,
             seed: options.seed, startStep: globalStep))
         engine.resetPhaseTimes()
 

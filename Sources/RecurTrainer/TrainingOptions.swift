@@ -21,8 +21,10 @@ public struct TrainingOptions: Sendable {
     /// Samples per gradient shard: the unit of parallel work and of summation.
     public var shardSize = 4
     /// Samples each worker runs through forward and BPTT at once, in whole
-    /// shards: a speed setting only, so a resumed run may change it.
-    public var samplesPerPass = ShardPlan.defaultSamplesPerPass
+    /// shards: a speed setting only, so a resumed run may change it. Nil:
+    /// ``ShardPlan/defaultSamplesPerPass(for:l2CacheBytes:)`` for the shape
+    /// and this machine's L2.
+    public var samplesPerPass: Int?
     /// A kernel build to force ("avx512", "avx2", "portable"); nil picks the best.
     public var backend: String?
     /// `--data`: an IDX or `.ts` folder, or a safetensors or `.npz` file with both splits.
@@ -73,6 +75,12 @@ public struct TrainingOptions: Sendable {
         DataRequest(data: dataDirectory, train: trainFile, test: testFile, dataset: datasetName, environment: environment)
     }
 
+    /// The pass size a run uses on cores with `l2CacheBytes` of L2: the one
+    /// given, else the shape's default there.
+    public func samplesPerPass(l2CacheBytes: UInt64?) -> Int {
+        samplesPerPass ?? ShardPlan.defaultSamplesPerPass(for: shape, l2CacheBytes: l2CacheBytes)
+    }
+
     /// Checks every value a user can get wrong, naming the option.
     public func validate() throws(RecurError) {
         func positive(_ value: Int, _ option: String) throws(RecurError) {
@@ -83,7 +91,7 @@ public struct TrainingOptions: Sendable {
         try positive(hidden, "--hidden")
         try positive(layers, "--layers")
         try positive(shardSize, "--shard-size")
-        try positive(samplesPerPass, "--pass-samples")
+        if let samplesPerPass { try positive(samplesPerPass, "--pass-samples") }
         if let steps { try positive(steps, "--steps") }
         if let checkpointEvery { try positive(checkpointEvery, "--checkpoint-every") }
         if let evaluationLimit { try positive(evaluationLimit, "--eval-limit") }
@@ -156,7 +164,7 @@ public struct TrainingOptions: Sendable {
 
     /// Refuses, before anything is allocated, a model and batch that need
     /// more memory than the machine has.
-    public func requireMemory(workers: Int) throws(RecurError) {
+    public func requireMemory(workers: Int, samplesPerPass: Int) throws(RecurError) {
         if let steps, steps > Int.max / 2 { throw .usage("--steps must be at most \(Int.max / 2) (got \(steps))") }
         try MemoryBudget.require(
             shape: shape, batchSize: batchSize, shardSize: shardSize, workers: workers, samplesPerPass: samplesPerPass)

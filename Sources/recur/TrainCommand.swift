@@ -2,6 +2,7 @@ import RecurSystem
 import RecurCheckpoint
 import ArgumentParser
 import RecurTrainer
+import RecurCore
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,7 +35,7 @@ struct TrainCommand: ParsableCommand {
     @Option(
         name: .customLong("pass-samples"), parsing: .unconditional,
         help: ArgumentHelp(
-            "The most samples each worker runs through forward and BPTT at once, in whole shards (default \(TrainingOptions().samplesPerPass); speed only, the result is the same).",
+            "The most samples each worker runs through forward and BPTT at once, in whole shards (default \(ShardPlan.defaultSamplesPerPass), or \(ShardPlan.wideSamplesPerPass) where a layer's recurrent weight takes more than half the L2 cache; speed only, the result is the same).",
             valueName: "N"))
     var passSamples: Int?
     @Option(parsing: .unconditional, help: "Stop after N optimizer steps, counted from the start of training.") var steps: Int?
