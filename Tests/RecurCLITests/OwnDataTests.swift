@@ -128,6 +128,32 @@ struct OwnDataTests {
         #expect(try bytes(resumed) == bytes(whole))
     }
 
+    @Test("a last-step model predicts samples padded past its training length as it predicts them unpadded")
+    func longerSamplesThanTrained() async throws {
+        let work = try TemporaryDirectory(prefix: "recur-own-data")
+        let files = SequenceFiles()
+        try files.writeSafetensors(work.file("d.safetensors"))
+        let model = work.file("m.safetensors")
+        expectSuccess(try await RecurExecutable.run(
+            ["train", "--data", work.file("d.safetensors"), "--epochs", "2", "--batch-size", "8", "--save", model] + Self.model))
+        // The same test samples in a file of 14 steps: each keeps its length, the extra steps hold junk.
+        try files.writeSafetensors(work.file("wide.safetensors"), steps: 14)
+        var outputs: [[String]] = []
+        for input in ["d.safetensors", "wide.safetensors"] {
+            let result = try await RecurExecutable.run(["predict", "--load", model, "--input", work.file(input), "--pin", "none"])
+            expectSuccess(result)
+            outputs.append(result.outputLines)
+        }
+        #expect(outputs[0].count == 25 && outputs[0] == outputs[1])
+        let allSteps = work.file("all.safetensors")
+        try SequenceFiles(minimumLength: 9).writeSafetensors(work.file("equal.safetensors"))
+        expectSuccess(try await RecurExecutable.run(
+            ["train", "--data", work.file("equal.safetensors"), "--epochs", "1", "--batch-size", "8", "--hidden", "8", "--layers", "1",
+             "--pin", "none", "--save", allSteps]))
+        let refused = try await RecurExecutable.run(["predict", "--load", allSteps, "--input", work.file("wide.safetensors"), "--pin", "none"])
+        expectFailure(refused, status: 1, mentioning: ["reads all 9 steps of every sample (--head all)"])
+    }
+
     @Test("bad data files fail with one line naming the file and the place, exit 1")
     func badFiles() async throws {
         let work = try TemporaryDirectory(prefix: "recur-own-data")

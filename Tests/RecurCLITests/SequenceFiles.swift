@@ -57,8 +57,10 @@ struct SequenceFiles {
         try test.ts(name: name).write(toFile: "\(folder)/\(name)_TEST.ts", atomically: true, encoding: .utf8)
     }
 
-    /// Both splits in one safetensors file; past each length the inputs hold `padding` (large values by default).
-    func writeSafetensors(_ path: String, padding: (Int) -> Float = { Float($0 % 7) * 1000 + 12345 }) throws {
+    /// Both splits in one safetensors file of `steps` steps (at least the
+    /// samples'); past each length the inputs hold `padding` (large values by default).
+    func writeSafetensors(_ path: String, steps fileSteps: Int? = nil, padding: (Int) -> Float = { Float($0 % 7) * 1000 + 12345 }) throws {
+        let steps = fileSteps ?? self.steps
         var tensors: [(name: String, tensor: Tensor)] = []
         for (split, files) in [("train", self), ("test", { var t = self; t.seed = seed + 1000; t.count = max(count / 2, 2); return t }())] {
             let samples = files.samples()
