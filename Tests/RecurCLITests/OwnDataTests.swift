@@ -212,3 +212,56 @@ func safetensorsMetadata(_ path: String) throws -> [String: String] {
     let header = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + length))) as? [String: Any]
     return header?["__metadata__"] as? [String: String] ?? [:]
 }
+
+/// A model trained on own data, loaded into PyTorch with the checkpoint's
+/// normalisation, gives the probabilities `recur predict` prints. Skipped,
+/// loudly, where `python3` has no torch (CI).
+@Suite("Own data in PyTorch")
+struct OwnDataPyTorchTests {
+    static let script = """
+        import json, sys, torch
+        from safetensors import safe_open
+        from safetensors.torch import load_file
+        model_path, data_path = sys.argv[1], sys.argv[2]
+        with safe_open(model_path, "pt") as f:
+            meta = f.metadata()
+        state = {k: v for k, v in load_file(model_path).items()}
+        h, f_in, classes = int(meta["hidden"]), int(meta["input_size"]), int(meta["classes"])
+        rnn = torch.nn.GRU(f_in, h, int(meta["layers"]), batch_first=True)
+        fc = torch.nn.Linear(h, classes)
+        rnn.load_state_dict({k[4:]: v for k, v in state.items() if k.startswith("rnn.")})
+        fc.load_state_dict({k[3:]: v for k, v in state.items() if k.startswith("fc.")})
+        data = load_file(data_path)
+        x, n = data["test.inputs"], data["test.lengths"]
+        mean = torch.tensor([float(v) for v in meta["normalize.mean"].split(",")])
+        std = torch.tensor([float(v) for v in meta["normalize.std"].split(",")])
+        mask = (torch.arange(x.shape[1])[None, :] < n[:, None])[..., None]
+        x = torch.where(mask, (x - mean) / std, torch.zeros(()))
+        with torch.no_grad():
+            packed = torch.nn.utils.rnn.pack_padded_sequence(x, n, batch_first=True, enforce_sorted=False)
+            _, last = rnn(packed)
+            probabilities = torch.softmax(fc(last[-1]), 1)
+        print(json.dumps({"names": json.loads(meta["class_names"]), "probabilities": probabilities.tolist()}))
+        """
+
+    @Test("recur predict's probabilities match PyTorch's pack_padded_sequence on the saved model, within 1e-5")
+    func predictionsMatchPyTorch() async throws {
+        guard Python.hasTorch else { try Fixtures.skip("python3 with torch and safetensors is not available") }
+        let work = try TemporaryDirectory(prefix: "recur-own-data-torch")
+        try SequenceFiles().writeSafetensors(work.file("d.safetensors"))
+        let model = work.file("m.safetensors")
+        expectSuccess(try await RecurExecutable.run(
+            ["train", "--data", work.file("d.safetensors"), "--epochs", "3", "--batch-size", "8", "--save", model] + OwnDataTests.model))
+        let predicted = try await RecurExecutable.run(["predict", "--load", model, "--input", work.file("d.safetensors"), "--json", "--pin", "none"])
+        expectSuccess(predicted)
+        let ours = predicted.outputLines.compactMap(json).filter { $0["event"] as? String == "prediction" }
+            .map { $0["probabilities"] as? [Double] ?? [] }
+        let theirs = try #require(json(try Python.run(Self.script, arguments: [model, work.file("d.safetensors")])))
+        let reference = try #require(theirs["probabilities"] as? [[Double]])
+        #expect(theirs["names"] as? [String] == ["low", "high"])
+        #expect(ours.count == 24 && reference.count == 24)
+        for (a, b) in zip(ours, reference) {
+            for (x, y) in zip(a, b) { #expect(abs(x - y) < 1e-5, "\(a) against PyTorch's \(b)") }
+        }
+    }
+}
