@@ -15,6 +15,10 @@ public final class Trainer {
     public let options: TrainingOptions
     public let train: Dataset
     public let test: Dataset
+    /// The samples `--validation-split` held out, evaluated after every epoch.
+    public let validation: Dataset?
+    /// The data's normalisation and class names, saved with every checkpoint and model.
+    private let dataMetadata: [String: String]
     public let engine: DataParallelEngine
     /// The optimizer the engine steps, saved with every checkpoint.
     private let optimizer: AdamState
@@ -59,22 +63,39 @@ public final class Trainer {
         }
         // The machine before the data: a bad --threads fails before anything is read.
         setup = try ComputeSetup(threads: options.threads, pin: options.pin, backend: options.backend)
+        self.observer = observer
+        self.interruption = interruption
+        let loaded: LoadedData
+        do throws(DataSourceError) {
+            loaded = try DataSource.load(options.dataRequest)
+        } catch {
+            if case .usage(let message) = error { throw .usage(message) }
+            throw .input(error.description)
+        }
+        let prepared = try PreparedData(
+            loaded, normalize: options.normalize, validationSplit: options.validationSplit, seed: options.seed,
+            head: options.head, classes: options.classCountOption)
+        let directory = prepared.origin
+        (train, test, validation) = (prepared.train, prepared.test, prepared.validation)
+        dataMetadata = prepared.metadata
+        let dataShape = (prepared.features, prepared.steps, prepared.classCount)
+        if let resumed, (options.inputSize, options.sequenceLength, options.classes) != dataShape {
+            throw .input(
+                "\(resumed.path): checkpoint is for \(options.shape), but \(directory) has \(dataShape.0) features, "
+                    + "\(dataShape.1) steps and \(dataShape.2) classes; resume with the data it was trained on")
+        }
+        (options.inputSize, options.sequenceLength, options.classes) = dataShape
+        if let resumed {
+            // The same data, scaled and split the same way, or the resumed run is another run.
+            for key in PreparedData.metadataKeys where resumed.checkpoint.metadata[key] != dataMetadata[key] {
+                throw .usage(
+                    "\(resumed.path) was trained with \(key) \(resumed.checkpoint.metadata[key] ?? "absent"), this run's data gives "
+                        + "\(dataMetadata[key] ?? "absent"); resume with the same data, --normalize and --validation-split")
+            }
+        }
         samplesPerPass = options.samplesPerPass(l2CacheBytes: setup.topology.l2CacheBytes)
         try options.requireMemory(workers: setup.pool.count, samplesPerPass: samplesPerPass)
         self.options = options
-        self.observer = observer
-        self.interruption = interruption
-        let directory: String
-        do {
-            directory = try MNIST.resolveDirectory(explicit: options.dataDirectory, environment: options.environment)
-        } catch {
-            throw .input(error.description)
-        }
-        do {
-            (train, test) = try MNIST.load(directory: directory)
-        } catch {
-            throw .input(error.description)
-        }
 
         if options.batchSize > train.count {
             throw .usage("--batch-size \(options.batchSize) is larger than the \(train.count) training samples in \(directory)")
@@ -198,10 +219,14 @@ public final class Trainer {
             guard steps > 0 else { break }
             let evaluationStart = monotonicSeconds()
             let evaluation = evaluate()
+            let held = validation.map { engine.evaluate(source: $0, count: $0.count) }
             reports.append(EpochReport(
                 epoch: epoch + 1, steps: steps, samples: samples, trainLoss: lossSum / Double(samples),
-                testLoss: evaluation.meanLoss, testAccuracy: evaluation.accuracy, seconds: seconds,
-                samplesPerSecond: Double(samples) / seconds, evaluationSeconds: monotonicSeconds() - evaluationStart))
+                testLoss: evaluation.meanLoss, testAccuracy: evaluation.accuracy,
+                validationLoss: held?.meanLoss,
+                validationAccuracy: held.map { Double($0.correct) / Double(max(validation?.count ?? 1, 1)) },
+                seconds: seconds, samplesPerSecond: Double(samples) / seconds,
+                evaluationSeconds: monotonicSeconds() - evaluationStart))
             observer.finishedEpoch(reports[reports.count - 1])
             let position = TrainingPosition(epoch: epoch, nextBatch: batch, batchesPerEpoch: stepsPerEpoch)
             if (options.checkpointDirectory != nil || options.resume != nil) && lastCheckpointStep != globalStep {
@@ -214,7 +239,8 @@ public final class Trainer {
         if let path = options.save {
             try requireFiniteParameters(globalStep: globalStep)
             do {
-                try Checkpoint.save(parameters: engine.parameters, optimizer: nil, training: nil, to: path)
+                try Checkpoint.save(
+                    parameters: engine.parameters, optimizer: nil, training: nil, metadata: dataMetadata, to: path)
             } catch {
                 throw .output(error.description)
             }
@@ -251,7 +277,7 @@ public final class Trainer {
             batchSize: options.batchSize, learningRate: options.learningRate, shardSize: options.shardSize,
             epochs: options.epochs, stepLimit: options.steps)
         try requireFiniteParameters(globalStep: globalStep)
-        let path = try folder.save(parameters: engine.parameters, optimizer: optimizer, state: state)
+        let path = try folder.save(parameters: engine.parameters, optimizer: optimizer, state: state, metadata: dataMetadata)
         lastCheckpoint = path
         lastCheckpointStep = globalStep
         observer.savedCheckpoint(CheckpointSaved(path: path, globalStep: globalStep))

@@ -1,6 +1,7 @@
 import RecurCheckpoint
 import RecurRuntime
 import RecurCore
+import RecurData
 import RecurEngine
 
 /// Everything `recur train` can be told. Defaults are the seed notebook's.
@@ -26,7 +27,24 @@ public struct TrainingOptions: Sendable {
     public var samplesPerPass: Int?
     /// A kernel build to force ("avx512", "avx2", "portable"); nil picks the best.
     public var backend: String?
+    /// `--data`: an IDX or `.ts` folder, or a safetensors or `.npz` file with both splits.
     public var dataDirectory: String?
+    /// `--train FILE` and `--test FILE`.
+    public var trainFile: String?
+    public var testFile: String?
+    /// `--dataset mnist|fashion-mnist`.
+    public var datasetName: String?
+    /// `--normalize`; nil: `scale` for IDX bytes, `standard` otherwise.
+    public var normalize: Normalization.Kind?
+    /// `--validation-split`: the fraction of the training split held out.
+    public var validationSplit: Double?
+    /// `--classes`: the class count where the labels leave it open (more
+    /// classes than the largest label needs); refused when it contradicts the data.
+    public var classCountOption: Int?
+    /// Features per step, steps and classes: set from the data.
+    public var inputSize = 28
+    public var sequenceLength = 28
+    public var classes = 10
     public var environment: [String: String] = [:]
     /// Write the final model (PyTorch-loadable) here.
     public var save: String?
@@ -46,7 +64,16 @@ public struct TrainingOptions: Sendable {
 
     public init() {}
 
-    public var shape: ModelShape { ModelShape(hidden: hidden, layers: layers, cell: cell, head: head) }
+    public var shape: ModelShape {
+        ModelShape(
+            inputSize: inputSize, sequenceLength: sequenceLength, hidden: hidden, layers: layers, classes: classes,
+            cell: cell, head: head)
+    }
+
+    /// Where the data is, as ``DataSource`` reads it.
+    public var dataRequest: DataRequest {
+        DataRequest(data: dataDirectory, train: trainFile, test: testFile, dataset: datasetName, environment: environment)
+    }
 
     /// The pass size a run uses on cores with `l2CacheBytes` of L2: the one
     /// given, else the shape's default there.
@@ -128,9 +155,10 @@ public struct TrainingOptions: Sendable {
         try adopt("batch-size", \.batchSize, state.batchSize)
         try adopt("shard-size", \.shardSize, state.shardSize)
         try adopt("lr", \.learningRate, state.learningRate)
-        if shape.inputSize != 28 || shape.sequenceLength != 28 || shape.classes != 10 {
-            throw .input("\(path): checkpoint is for \(shape), not an MNIST model")
-        }
+        // The data decides these; the trainer checks them against it once it is read.
+        options.inputSize = shape.inputSize
+        options.sequenceLength = shape.sequenceLength
+        options.classes = shape.classes
         return options
     }
 

@@ -7,7 +7,7 @@ import RecurCore
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train the RNN on MNIST and report test accuracy and speed.",
+        abstract: "Train a recurrent classifier (MNIST, or your own sequences) and report test accuracy and speed.",
         discussion: """
             Defaults are the seed notebook's: 2 epochs, batch 64, Adam with lr 0.001, \
             2 layers of 256. For a fixed seed, batch size and shard size the trained \
@@ -19,6 +19,9 @@ struct TrainCommand: ParsableCommand {
               recur train --steps 200 --json
               recur train --checkpoint-dir runs/a --checkpoint-every 500
               recur train --resume runs/a
+              recur train --data ../shared/data/uea/BasicMotions --cell gru --hidden 64 --head last --batch-size 16
+              recur train --train a_TRAIN.ts --test a_TEST.ts --validation-split 0.2
+              recur train --data mydata.npz --normalize standard --save model.safetensors
             """)
 
     @Option(parsing: .unconditional, help: "Passes over the training set (default 2).") var epochs: Int?
@@ -53,6 +56,7 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var cellOptions: CellOptions
     @OptionGroup var workers: WorkerOptions
     @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var datasetOptions: DatasetOptions
 
     func run() throws {
         var options = TrainingOptions()
@@ -85,6 +89,7 @@ struct TrainCommand: ParsableCommand {
         options.pin = try workers.pinMode
         options.backend = workers.backend
         options.dataDirectory = dataOptions.data
+        try datasetOptions.apply(to: &options)
         options.environment = currentEnvironment()
 
         let reporter: any TrainingObserver = json ? JSONReporter() : TextReporter(profile: profile)

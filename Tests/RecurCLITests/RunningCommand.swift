@@ -20,7 +20,7 @@ final class RunningCommand {
     /// unblocked, as from a shell, unless `inheritingBlockedStopSignals`.
     init(
         _ arguments: [String], in directory: String? = nil, memoryLimitKiB: Int? = nil,
-        inheritingBlockedStopSignals: Bool = false
+        inheritingBlockedStopSignals: Bool = false, environment: [String: String] = [:]
     ) throws {
         self.arguments = arguments
         outputDirectory = try TemporaryDirectory(prefix: "recur-cli-output")
@@ -38,6 +38,9 @@ final class RunningCommand {
         }
         process.currentDirectoryURL = URL(fileURLWithPath: directory ?? temporaryWorkingDirectory?.path ?? ".")
         process.standardInput = FileHandle.nullDevice
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputDirectory.file("stdout")))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: outputDirectory.file("stderr")))
         var previousMask = sigset_t()
