@@ -90,6 +90,8 @@ public struct TrainingSummary: Codable, Sendable {
     public var interruptedBy: String?
     /// The last checkpoint this run wrote, if any: `recur train --resume` its folder.
     public var lastCheckpoint: String?
+    /// For a run across processes: their count and what the exchange between them cost.
+    public var exchange: ExchangeSummary? = nil
 }
 
 /// Receives a run's events as they happen (on the training thread).

@@ -2,6 +2,7 @@ import RecurSystem
 import RecurCheckpoint
 import ArgumentParser
 import RecurTrainer
+import RecurDistributed
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,6 +53,7 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var cellOptions: CellOptions
     @OptionGroup var workers: WorkerOptions
     @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var distributedOptions: DistributedOptions
 
     func run() throws {
         var options = TrainingOptions()
@@ -89,15 +91,19 @@ struct TrainCommand: ParsableCommand {
         let reporter: any TrainingObserver = json ? JSONReporter() : TextReporter(profile: profile)
         Signals.install()
         let summary: TrainingSummary
+        let group: ProcessGroup?
         do {
-            let trainer = try Trainer(options: options, observer: reporter, interruption: Signals.pending)
+            group = try distributedOptions.processGroup(environment: options.environment)
+            let trainer = try Trainer(options: options, observer: reporter, interruption: Signals.pending, group: group)
             for warning in trainer.setup.warnings { Console.error(warning) }
             summary = try trainer.run()
         } catch {
             if json { JSONLines.print(ErrorEvent(message: error.description, exitCode: error.exitCode)) }
             throw error
         }
-        if let signal = Signals.pending() {
+        group?.messages.finalize()
+        // Under mpirun a rank may stop because another rank was signalled.
+        if let signal = Signals.pending() ?? summary.interruptedBy.flatMap(signalNumber) {
             if let saved = summary.lastCheckpoint {
                 Console.error(
                     "recur: stopped by \(summary.interruptedBy ?? "a signal") after saving \(saved); "
@@ -111,6 +117,11 @@ struct TrainCommand: ParsableCommand {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return String(path[..<slash])
     }
+}
+
+/// The number of a signal `Trainer` names ("SIGINT"), for the exit status.
+private func signalNumber(_ name: String) -> Int32? {
+    ["SIGHUP": 1, "SIGINT": 2, "SIGTERM": 15][name]
 }
 
 /// The process environment as a dictionary.
