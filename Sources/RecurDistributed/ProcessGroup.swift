@@ -72,6 +72,12 @@ public final class ProcessGroup: @unchecked Sendable {
         return (0..<size).map { Array(gathered[($0 * values.count)..<(($0 + 1) * values.count)]) }
     }
 
+    /// Returns when every rank has called it: ranks end a run together, so
+    /// none exits (which makes mpirun end the job) while rank 0 still writes.
+    public func synchronize(what: String) throws(DistributedError) {
+        _ = try allGather([0], what: what)
+    }
+
     /// Refuses a run whose ranks disagree: compares every rank's
     /// fingerprint with rank 0's and names the first entry that differs.
     public func requireSame(_ fingerprint: RunFingerprint) throws(DistributedError) {

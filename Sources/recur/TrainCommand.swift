@@ -3,6 +3,7 @@ import RecurCheckpoint
 import ArgumentParser
 import RecurTrainer
 import RecurDistributed
+import RecurRuntime
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -101,7 +102,14 @@ struct TrainCommand: ParsableCommand {
             if json { JSONLines.print(ErrorEvent(message: error.description, exitCode: error.exitCode)) }
             throw error
         }
-        group?.messages.finalize()
+        if let group {
+            do {
+                try group.synchronize(what: "the end of the run")
+            } catch {
+                throw RecurError.system(error.description)
+            }
+            group.messages.finalize()
+        }
         // Under mpirun a rank may stop because another rank was signalled.
         if let signal = Signals.pending() ?? summary.interruptedBy.flatMap(signalNumber) {
             if let saved = summary.lastCheckpoint {

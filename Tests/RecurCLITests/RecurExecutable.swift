@@ -48,9 +48,9 @@ enum RecurExecutable {
     /// ``RunningCommand/init(_:in:memoryLimitKiB:)``.
     static func run(
         _ arguments: [String], in directory: String? = nil, memoryLimitKiB: Int? = nil,
-        timeout: Duration = .seconds(120)
+        timeout: Duration = .seconds(120), environment: [String: String] = [:]
     ) async throws -> CommandResult {
-        let running = try RunningCommand(arguments, in: directory, memoryLimitKiB: memoryLimitKiB)
+        let running = try RunningCommand(arguments, in: directory, memoryLimitKiB: memoryLimitKiB, environment: environment)
         return try await running.wait(timeout: timeout)
     }
 }

@@ -20,7 +20,7 @@ final class RunningCommand {
     /// unblocked, as from a shell, unless `inheritingBlockedStopSignals`.
     init(
         _ arguments: [String], in directory: String? = nil, memoryLimitKiB: Int? = nil,
-        inheritingBlockedStopSignals: Bool = false
+        inheritingBlockedStopSignals: Bool = false, environment: [String: String] = [:]
     ) throws {
         self.arguments = arguments
         outputDirectory = try TemporaryDirectory(prefix: "recur-cli-output")
@@ -36,6 +36,7 @@ final class RunningCommand {
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments
         }
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.currentDirectoryURL = URL(fileURLWithPath: directory ?? temporaryWorkingDirectory?.path ?? ".")
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputDirectory.file("stdout")))
