@@ -106,7 +106,7 @@ let package = Package(
             name: "RecurBench",
             dependencies: [
                 "RecurCore", "RecurModel", "RecurEngine", "RecurKernels", "RecurRuntime", "RecurData", "RecurTrainer",
-                "RecurSystem",
+                "RecurSystem", "RecurDistributed",
             ]),
         .executableTarget(
             name: "recur",

@@ -53,7 +53,9 @@ extension DataParallelEngine {
         }
 
         // 2. The partial sums of the shards before these.
+        var exchangeStart = monotonicNanoseconds()
         let incoming = try exchange.receivePartial(floats: floats, shardCount: global.shardCount)
+        var exchangeTime = monotonicNanoseconds() - exchangeStart
 
         // 3. Continue the sums with this process's shards.
         let localCount = samples.isEmpty ? 0 : plan.shardCount
@@ -106,13 +108,18 @@ extension DataParallelEngine {
         }
 
         // 4. Pass the sums on; receive the batch's.
+        exchangeStart = monotonicNanoseconds()
         try exchange.complete(floats: floats, shardCount: global.shardCount)
+        exchangeTime += monotonicNanoseconds() - exchangeStart
 
         // 5. Every process applies the same update to all parameters.
+        let waited = exchangeTime
         let totals = ChainedSources(pointers: sources, count: 0, incoming: UnsafePointer(outgoing), outgoing: outgoing)
         pool.run { [self] worker in
             let gradients = totals.incoming!
             var times = phaseTimes[worker * Self.phaseStride]
+            // Every worker waited for the exchange.
+            times.exchange += waited
             let start = monotonicNanoseconds()
             for block in updatePlan.blocks[updatePlan.assignment[worker]] {
                 for range in updatePlan.ranges(of: block) {

@@ -66,7 +66,7 @@ final class TextReporter: TrainingObserver {
             Console.line("time per step (mean over \(summary.threads) workers / slowest worker), ms:")
             let rows: [(String, Double, Double)] = [
                 ("forward", mean.forward, slowest.forward), ("BPTT", mean.backward, slowest.backward),
-                ("all-reduce", mean.allReduce, slowest.allReduce), ("optimizer", mean.optimizer, slowest.optimizer),
+                ("shard sum", mean.allReduce, slowest.allReduce), ("exchange", mean.exchange, slowest.exchange), ("optimizer", mean.optimizer, slowest.optimizer),
                 ("barrier wait", mean.barrierWait, slowest.barrierWait), ("total", mean.total, slowest.total),
             ]
             for (name, average, maximum) in rows {

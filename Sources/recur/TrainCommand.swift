@@ -49,7 +49,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("eval-limit"), parsing: .unconditional, help: ArgumentHelp("Evaluate on only the first N test samples.", valueName: "N"))
     var evaluationLimit: Int?
     @Flag(help: "Print one JSON object per line instead of text.") var json = false
-    @Flag(help: "Print the time per step in each phase (forward, BPTT, all-reduce, optimizer, barrier waits).")
+    @Flag(help: "Print the time per step in each phase (forward, BPTT, shard sum, exchange between processes, optimizer, barrier waits).")
     var profile = false
     @OptionGroup var cellOptions: CellOptions
     @OptionGroup var workers: WorkerOptions
