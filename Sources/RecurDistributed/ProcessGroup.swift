@@ -78,6 +78,20 @@ public final class ProcessGroup: @unchecked Sendable {
         _ = try allGather([0], what: what)
     }
 
+    /// Every rank's `text`, in rank order (for reports that rank 0 prints).
+    public func allGather(text: String, what: String) throws(DistributedError) -> [String] {
+        let bytes = Array(text.utf8)
+        let longest = try allGather([UInt64(bytes.count)], what: what).map { Int($0[0]) }.max() ?? 0
+        var words = [UInt64](repeating: 0, count: (longest + 7) / 8 + 1)
+        words[0] = UInt64(bytes.count)
+        for (index, byte) in bytes.enumerated() { words[1 + index / 8] |= UInt64(byte) << (8 * UInt64(index % 8)) }
+        return try allGather(words, what: what).map { words in
+            let count = Int(words[0])
+            let utf8 = (0..<count).map { UInt8(truncatingIfNeeded: words[1 + $0 / 8] >> (8 * UInt64($0 % 8))) }
+            return String(decoding: utf8, as: UTF8.self)
+        }
+    }
+
     /// Refuses a run whose ranks disagree: compares every rank's
     /// fingerprint with rank 0's and names the first entry that differs.
     public func requireSame(_ fingerprint: RunFingerprint) throws(DistributedError) {

@@ -167,6 +167,16 @@ struct MPITests {
         expectFailure(result, status: 2, mentioning: ["recur: rank 1 has different --seed from rank 0"])
     }
 
+    @Test("recur topology under mpirun prints each rank's placement once, in rank order")
+    func topologyPerRank() async throws {
+        let result = try await MPIJob.run(processes: 2, ["topology", "--threads", "1"])
+        expectSuccess(result)
+        let first = try #require(result.standardOutput.range(of: "rank 0 of 2"), "\(result)")
+        let second = try #require(result.standardOutput.range(of: "rank 1 of 2"), "\(result)")
+        #expect(first.lowerBound < second.lowerBound)
+        #expect(result.standardOutput.components(separatedBy: "Placement of 1 worker").count == 3, "\(result)")
+    }
+
     @Test("--distributed mpi where the MPI library is missing says what to install")
     func missingLibrary() async throws {
         let mnist = try Fixtures.requireMNIST()
