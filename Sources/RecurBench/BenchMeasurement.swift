@@ -23,6 +23,10 @@ public struct BenchMeasurement: Hashable, Sendable, Codable {
     public var processes: Int? = nil
     public var bytesSentPerStep: [Double]? = nil
     public var rankPhases: [PhaseBreakdown]? = nil
+    /// Seconds one exchange takes with no computation around it (ranks
+    /// already in step), per rank: the transfer's cost without the wait for
+    /// a slower rank that the exchange phase includes.
+    public var exchangeAloneSeconds: [Double]? = nil
 
     public init(
         configuration: BenchConfiguration, samplesPerSecond: [Double], phases: PhaseBreakdown, phasesMax: PhaseBreakdown,

@@ -35,6 +35,7 @@ public struct BenchResult: Hashable, Sendable, Codable {
     public var processes: Int? = nil
     public var bytesSentPerStep: [Double]? = nil
     public var rankPhases: [PhaseBreakdown]? = nil
+    public var exchangeAloneSeconds: [Double]? = nil
 
     /// Analyses `measurement`, which must be valid and non-empty (see
     /// ``BenchMeasurement/validationError``), against the median throughput of
@@ -59,6 +60,7 @@ public struct BenchResult: Hashable, Sendable, Codable {
         processes = measurement.processes
         bytesSentPerStep = measurement.bytesSentPerStep
         rankPhases = measurement.rankPhases
+        exchangeAloneSeconds = measurement.exchangeAloneSeconds
     }
 
     /// The measurement this result was derived from.

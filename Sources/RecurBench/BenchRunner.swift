@@ -211,19 +211,38 @@ public enum BenchRunner {
             samplesPerSecond: rates, phases: PhaseBreakdown(workers, reduce: .mean), phasesMax: PhaseBreakdown(workers, reduce: .max),
             fmaPeakGFLOPS: measurePeakGFLOPS(setup))
         if let group, let exchange {
-            try gatherRanks(into: &measurement, group: group, exchange: exchange)
+            let alone = try exchangeAlone(exchange, floats: parameters.layout.count, shards: (batch + configuration.shardSize - 1) / configuration.shardSize, times: options.steps)
+            try gatherRanks(into: &measurement, group: group, exchange: exchange, alone: alone)
         }
         return measurement
     }
 
+    /// Seconds per exchange of `times` exchanges back to back with nothing
+    /// computed between them (what the buffers hold does not matter): after
+    /// the first, the ranks are in step, so this is the transfer alone.
+    private static func exchangeAlone(_ exchange: ChainExchange, floats: Int, shards: Int, times: Int) throws(RecurError) -> Double {
+        do {
+            _ = try exchange.receivePartial(floats: floats, shardCount: shards)
+            try exchange.complete(floats: floats, shardCount: shards)
+            let start = monotonicNanoseconds()
+            for _ in 0..<times {
+                _ = try exchange.receivePartial(floats: floats, shardCount: shards)
+                try exchange.complete(floats: floats, shardCount: shards)
+            }
+            return Double(monotonicNanoseconds() - start) / 1e9 / Double(times)
+        } catch {
+            throw .system(error.description)
+        }
+    }
+
     /// Adds every rank's phases and bytes sent per step to rank 0's measurement.
     private static func gatherRanks(
-        into measurement: inout BenchMeasurement, group: ProcessGroup, exchange: ChainExchange
+        into measurement: inout BenchMeasurement, group: ProcessGroup, exchange: ChainExchange, alone: Double
     ) throws(RecurError) {
         let mine = measurement.phases
         let values = [
             mine.forward, mine.backward, mine.allReduce, mine.exchange, mine.optimizer, mine.barrierWait,
-            Double(exchange.bytesSent) / Double(max(exchange.steps, 1)),
+            Double(exchange.bytesSent) / Double(max(exchange.steps, 1)), alone,
         ].map(\.bitPattern)
         let all: [[UInt64]]
         do {
@@ -234,6 +253,7 @@ public enum BenchRunner {
         let ranks = all.map { $0.map(Double.init(bitPattern:)) }
         measurement.processes = group.size
         measurement.bytesSentPerStep = ranks.map { $0[6] }
+        measurement.exchangeAloneSeconds = ranks.map { $0[7] }
         measurement.rankPhases = ranks.map {
             PhaseBreakdown(forward: $0[0], backward: $0[1], allReduce: $0[2], optimizer: $0[4], barrierWait: $0[5], exchange: $0[3])
         }
