@@ -29,7 +29,7 @@ public final class MessagePassing: @unchecked Sendable {
             let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             throw .unavailable(
                 "cannot load the MPI library (\(reason)); install Open MPI (Debian/Ubuntu: apt-get install openmpi-bin "
-                    + "libopenmpi-dev) or set RECUR_MPI_LIBRARY to its libmpi.so.40, or run without mpirun and --distributed mpi")
+                    + "libopenmpi-dev) or set RECUR_MPI_LIBRARY to its libmpi.so.40; on one machine, run without mpirun and without --distributed mpi")
         }
         var provided: Int32 = 0
         try check(recur_mpi_init(&provided), "MPI_Init_thread")
