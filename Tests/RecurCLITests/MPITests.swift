@@ -167,6 +167,46 @@ struct MPITests {
         expectFailure(result, status: 2, mentioning: ["recur: rank 1 has different --seed from rank 0"])
     }
 
+    /// The exchange over a real interface: rank 1 in a network namespace of
+    /// its own, joined by a veth pair (scripts/mpi-netns.sh). Skipped, with a
+    /// warning, where network namespaces cannot be made (not root, no
+    /// iproute2, a container without the capability).
+    @Test("two ranks in two network namespaces, over a veth pair, give the bytes of a run without mpirun")
+    func acrossNetworkNamespaces() async throws {
+        _ = try MPIJob.require()
+        let mnist = try Fixtures.requireMNIST()
+        let probe = "recur-probe-\(getpid())"
+        guard try await shell("ip netns add \(probe) && ip netns del \(probe)") == 0 else {
+            print("warning: ⚠️ SKIPPED: cannot create network namespaces here (needs root and iproute2)")
+            return
+        }
+        let work = try TemporaryDirectory(prefix: "recur-mpi-netns")
+        let plain = work.file("plain.safetensors"), crossed = work.file("crossed.safetensors")
+        expectSuccess(try await RecurExecutable.run(training(mnist, steps: 6).arguments(["--save", plain])))
+        let arguments = training(mnist, steps: 6).arguments(["--save", crossed])
+        let status = try await shell(
+            "\(Fixtures.packageRoot)/scripts/mpi-netns.sh --recur '\(try RecurExecutable.path())' "
+                + arguments.map { "'\($0)'" }.joined(separator: " ") + " >'\(work.file("log"))' 2>&1")
+        let log = (try? String(contentsOfFile: work.file("log"), encoding: .utf8)) ?? ""
+        #expect(status == 0, "\(log)")
+        #expect(log.contains("veth: "), "\(log)")
+        #expect(try bytes(crossed) == bytes(plain), "\(log)")
+    }
+
+    /// Runs `command` with /bin/sh and returns its exit status, polling so
+    /// that no test thread blocks while it runs.
+    private func shell(_ command: String) async throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return -1 }
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
     @Test("recur topology under mpirun prints each rank's placement once, in rank order")
     func topologyPerRank() async throws {
         let result = try await MPIJob.run(processes: 2, ["topology", "--threads", "1"])
