@@ -154,7 +154,7 @@ public final class Trainer {
             trainSamples: train.count, testSamples: test.count, epochs: options.epochs, batchSize: batchSize,
             stepsPerEpoch: stepsPerEpoch, threads: setup.pool.count, pin: options.pin.rawValue,
             backend: setup.backend.name, shardSize: options.shardSize, samplesPerPass: options.samplesPerPass,
-            seed: options.seed, startStep: globalStep))
+            seed: options.seed, startStep: globalStep, processes: group?.size))
         engine.resetPhaseTimes()
 
         var reports: [EpochReport] = []

@@ -21,6 +21,8 @@ public struct TrainingStart: Codable, Sendable {
     public var seed: UInt64
     /// Optimizer steps already taken (a resumed run starts past 0).
     public var startStep: Int
+    /// Under mpirun: the number of ranks (`threads` is per rank); nil for one process.
+    public var processes: Int? = nil
 }
 
 /// Progress within an epoch.

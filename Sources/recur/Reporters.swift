@@ -16,7 +16,7 @@ final class TextReporter: TrainingObserver {
         Console.line(
             "\(start.model), \(start.parameters) parameters; \(start.trainSamples) training and \(start.testSamples) test samples")
         Console.line(
-            "\(start.epochs) epochs of \(start.stepsPerEpoch) steps at batch \(start.batchSize); \(start.threads) threads (pin \(start.pin)), "
+            "\(start.epochs) epochs of \(start.stepsPerEpoch) steps at batch \(start.batchSize); \(start.processes.map { "\($0) ranks x " } ?? "")\(start.threads) threads (pin \(start.pin)), "
                 + "\(start.backend) kernels, shards of \(start.shardSize) in passes of up to \(start.samplesPerPass) samples, seed \(start.seed)"
                 + (start.startStep > 0 ? "; resuming after step \(start.startStep)" : ""))
     }

@@ -20,6 +20,7 @@ struct TrainCommand: ParsableCommand {
               recur train --steps 200 --json
               recur train --checkpoint-dir runs/a --checkpoint-every 500
               recur train --resume runs/a
+              mpirun -np 4 --map-by numa --bind-to numa recur train --checkpoint-dir runs/b   (same bits on 4 ranks)
             """)
 
     @Option(parsing: .unconditional, help: "Passes over the training set (default 2).") var epochs: Int?
