@@ -25,14 +25,33 @@ public struct RunFingerprint: Sendable {
 
     /// CRC-32 (zlib) of the bytes in the low half, their count in the high half.
     public mutating func add(_ name: String, raw: UnsafeRawBufferPointer) {
-        var crc: UInt = 0
-        var offset = 0
-        while offset < raw.count {
-            let length = min(raw.count - offset, 1 << 30)
-            crc = crc32(crc, raw.baseAddress!.assumingMemoryBound(to: UInt8.self) + offset, UInt32(length))
-            offset += length
-        }
+        var digest = Digest()
+        digest.update(raw)
+        add(name, digest)
+    }
+
+    public mutating func add(_ name: String, _ digest: Digest) {
         names.append(name)
-        values.append(UInt64(crc & 0xFFFF_FFFF) | UInt64(truncatingIfNeeded: raw.count) << 32)
+        values.append(digest.value)
+    }
+
+    /// A CRC-32 of bytes given piece by piece, and their count.
+    public struct Digest: Sendable {
+        private var crc: UInt = 0
+        private var count = 0
+
+        public init() {}
+
+        public mutating func update(_ raw: UnsafeRawBufferPointer) {
+            var offset = 0
+            while offset < raw.count {
+                let length = min(raw.count - offset, 1 << 30)
+                crc = crc32(crc, raw.baseAddress!.assumingMemoryBound(to: UInt8.self) + offset, UInt32(length))
+                offset += length
+            }
+            count += raw.count
+        }
+
+        public var value: UInt64 { UInt64(crc & 0xFFFF_FFFF) | UInt64(truncatingIfNeeded: count) << 32 }
     }
 }

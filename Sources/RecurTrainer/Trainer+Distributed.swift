@@ -1,4 +1,5 @@
 import RecurCore
+import RecurData
 import RecurDistributed
 import RecurEngine
 import RecurRuntime
@@ -41,10 +42,8 @@ extension Trainer {
         fingerprint.add("--steps", "\(options.steps.map(String.init) ?? "-")")
         fingerprint.add("--eval-limit", "\(options.evaluationLimit.map(String.init) ?? "-")")
         fingerprint.add("--checkpoint-every", "\(options.checkpointEvery.map(String.init) ?? "-")")
-        fingerprint.add("training data", elements: train.pixels)
-        fingerprint.add("training labels", elements: train.labels)
-        fingerprint.add("test data", elements: test.pixels)
-        fingerprint.add("test labels", elements: test.labels)
+        fingerprint.add("training data", Self.digest(of: train))
+        fingerprint.add("test data", Self.digest(of: test))
         fingerprint.add(
             "starting parameters (--load or --resume checkpoint)",
             raw: UnsafeRawBufferPointer(start: engine.parameters.pointer, count: engine.parameters.layout.count * 4))
@@ -54,6 +53,39 @@ extension Trainer {
         } catch {
             throw .usage(error.description)
         }
+    }
+
+    /// A digest of every sample of `data` as the engine reads it (inputs,
+    /// labels, lengths), a few thousand samples at a time.
+    static func digest(of data: Dataset) -> RunFingerprint.Digest {
+        var digest = RunFingerprint.Digest()
+        let chunk = 4096
+        var indices = [Int32](repeating: 0, count: chunk)
+        var inputs = [Float](repeating: 0, count: chunk * data.sampleSize)
+        var labels = [Int32](repeating: 0, count: chunk)
+        var first = 0
+        while first < data.count {
+            let count = min(chunk, data.count - first)
+            for i in 0..<count { indices[i] = Int32(first + i) }
+            indices.withUnsafeBufferPointer { all in
+                let batch = UnsafeBufferPointer(rebasing: all[0..<count])
+                inputs.withUnsafeMutableBufferPointer { values in
+                    labels.withUnsafeMutableBufferPointer { labels in
+                        data.copySamples(batch, inputs: values.baseAddress!, labels: labels.baseAddress!)
+                        digest.update(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: values[0..<(count * data.sampleSize)])))
+                        digest.update(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: labels[0..<count])))
+                    }
+                }
+                if data.hasLengths {
+                    labels.withUnsafeMutableBufferPointer { lengths in
+                        data.copyLengths(batch, into: lengths.baseAddress!)
+                        digest.update(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: lengths[0..<count])))
+                    }
+                }
+            }
+            first += count
+        }
+        return digest
     }
 
     /// The test set split between ranks in whole batches, the correct
