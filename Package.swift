@@ -71,7 +71,7 @@ let package = Package(
 
         // Model, data, checkpoints, parallel engine, trainer, CLI.
         .target(name: "RecurModel", dependencies: ["RecurCore", "RecurKernels"]),
-        .target(name: "RecurData", dependencies: ["RecurCore", "RecurSystem", "CZlib"]),
+        .target(name: "RecurData", dependencies: ["RecurCore", "RecurSystem", "RecurSafetensors", "CZlib"]),
         .target(name: "RecurSafetensors", dependencies: ["RecurSystem"]),
         .target(
             name: "RecurEngine",
@@ -112,7 +112,8 @@ let package = Package(
             name: "recur",
             dependencies: [
                 "RecurTrainer", "RecurEngine", "RecurRuntime", "RecurCheckpoint", "RecurVerification", "RecurBench",
-                "RecurSystem", "RecurDistributed", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "RecurSystem", "RecurData", "RecurSafetensors", "RecurDistributed",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Tests, one target per layer, with shared helpers.
@@ -124,7 +125,7 @@ let package = Package(
                 "RecurTestSupport",
             ]),
         .testTarget(name: "RecurModelTests", dependencies: ["RecurCore", "RecurModel", "RecurKernels", "RecurSafetensors", "RecurTestSupport"]),
-        .testTarget(name: "RecurDataTests", dependencies: ["RecurData", "CZlib", "RecurTestSupport"]),
+        .testTarget(name: "RecurDataTests", dependencies: ["RecurData", "CZlib", "RecurSafetensors", "RecurTestSupport"]),
         .testTarget(name: "RecurSafetensorsTests", dependencies: ["RecurCore", "RecurSafetensors", "RecurTestSupport"]),
         .testTarget(name: "RecurEngineTests", dependencies: ["RecurEngine", "RecurTestSupport"]),
         .testTarget(
@@ -135,7 +136,7 @@ let package = Package(
         .testTarget(
             name: "RecurTrainerTests",
             dependencies: [
-                "RecurTrainer", "RecurRuntime", "RecurCore", "RecurModel", "RecurKernels", "RecurSafetensors",
+                "RecurTrainer", "RecurRuntime", "RecurCore", "RecurModel", "RecurKernels", "RecurSafetensors", "RecurData",
                 "RecurTestSupport",
             ]),
         .testTarget(

@@ -36,6 +36,8 @@ public struct BenchOptions: Sendable {
     public var dataDirectory: String?
     public var seed: UInt64 = 0
 
+    public var shape: ModelShape { ModelShape(hidden: hidden, layers: layers, cell: cell, head: head) }
+
     public init(threads: [Int]) {
         self.threads = threads
     }
@@ -75,7 +77,7 @@ public struct BenchOptions: Sendable {
         for batch in batchSizes {
             for shardSize in shardSizes {
                 try MemoryBudget.require(
-                    shape: ModelShape(hidden: hidden, layers: layers, cell: cell, head: head), batchSize: batch, shardSize: shardSize,
+                    shape: shape, batchSize: batch, shardSize: shardSize,
                     workers: threads.max() ?? 1, samplesPerPass: passSizes.max() ?? 1)
             }
         }
@@ -92,7 +94,7 @@ public enum BenchRunner {
         _ options: BenchOptions, group: ProcessGroup? = nil, progress: (String) -> Void = { _ in }
     ) throws(RecurError) -> BenchReport {
         try options.validate()
-        let shape = ModelShape(hidden: options.hidden, layers: options.layers, cell: options.cell, head: options.head)
+        let shape = options.shape
         let source: Dataset
         if let directory = options.dataDirectory {
             do {

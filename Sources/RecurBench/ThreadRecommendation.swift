@@ -1,3 +1,4 @@
+import RecurCore
 import RecurTrainer
 
 /// The thread count `recur tune` recommends for one batch size: the fewest
@@ -38,6 +39,11 @@ public struct ThreadRecommendation: Hashable, Sendable, CustomStringConvertible 
     /// Every thread count that is slower than a smaller one, compared with the
     /// fastest smaller one, in ascending order of threads.
     public let slowdowns: [Slowdown]
+    /// The model's options for ``commandLine``, e.g. `["--cell", "lstm"]`.
+    public let modelArguments: [String]
+    /// The pass size `recur train` picks for this model here without
+    /// `--pass-samples`.
+    public let defaultSamplesPerPass: Int
 
     /// Recommends a thread count from `results`, which must all have the same
     /// batch size and shard size. When several results have the same thread
@@ -50,10 +56,17 @@ public struct ThreadRecommendation: Hashable, Sendable, CustomStringConvertible 
     ///   - tolerance: The share of the best median throughput (0.03 is 3 %)
     ///     that the recommendation may fall short of in exchange for fewer
     ///     threads; from 0 up to, not including, 1.
+    ///   - modelArguments: The model's options, for ``commandLine``.
+    ///   - defaultSamplesPerPass: The pass size `recur train` picks for the
+    ///     model here; ``commandLine`` names `--pass-samples` when the
+    ///     recommendation's differs.
     /// - Throws: ``ThreadRecommendationError`` when `results` is empty, mixes
     ///   batch sizes or shard sizes, or `tolerance` is out of range.
     /// - Complexity: O(*n* log *n*) for *n* results.
-    public init(results: [BenchResult], tolerance: Double = 0.03) throws(ThreadRecommendationError) {
+    public init(
+        results: [BenchResult], tolerance: Double = 0.03, modelArguments: [String] = [],
+        defaultSamplesPerPass: Int = ShardPlan.defaultSamplesPerPass
+    ) throws(ThreadRecommendationError) {
         guard tolerance.isFinite, tolerance >= 0, tolerance < 1 else { throw .invalidTolerance(tolerance) }
         guard let batchSize = results.first?.configuration.batchSize else { throw .noResults }
         let batchSizes = Set(results.map(\.configuration.batchSize))
@@ -90,16 +103,19 @@ public struct ThreadRecommendation: Hashable, Sendable, CustomStringConvertible 
         self.fastestSamplesPerSecond = fastest.value
         self.tolerance = tolerance
         self.slowdowns = slowdowns
+        self.modelArguments = modelArguments
+        self.defaultSamplesPerPass = defaultSamplesPerPass
     }
 
     /// The command that trains with the recommendation, e.g.
-    /// "recur train --threads 8 --batch-size 256" (with `--shard-size` and
-    /// `--pass-samples` when they are not the defaults).
+    /// "recur train --threads 8 --batch-size 256" (with the model's options,
+    /// and `--shard-size` and `--pass-samples` when they are not the
+    /// defaults).
     public var commandLine: String {
-        let defaults = TrainingOptions()
-        return "recur train --threads \(threads) --batch-size \(batchSize)"
-            + (shardSize == defaults.shardSize ? "" : " --shard-size \(shardSize)")
-            + (samplesPerPass == defaults.samplesPerPass ? "" : " --pass-samples \(samplesPerPass)")
+        (["recur train"] + modelArguments).joined(separator: " ")
+            + " --threads \(threads) --batch-size \(batchSize)"
+            + (shardSize == TrainingOptions().shardSize ? "" : " --shard-size \(shardSize)")
+            + (samplesPerPass == defaultSamplesPerPass ? "" : " --pass-samples \(samplesPerPass)")
     }
 
     /// The recommendation, the fastest thread count when it differs, every

@@ -35,14 +35,19 @@ public enum Checkpoint {
     ///   - optimizer: Adam's state, for a checkpoint to resume from; nil
     ///     writes the model's tensors only.
     ///   - training: where the run stands, written as metadata when given.
+    ///   - metadata: more metadata about the data the model reads (its
+    ///     normalisation, class names); never the keys written here.
     /// - Throws: ``CheckpointError`` when the file cannot be written, or the
     ///   optimizer is laid out for another shape.
     /// - Complexity: O(parameter count).
     public static func save(
-        parameters: Parameters, optimizer: AdamState?, training: TrainingState?, to path: String
+        parameters: Parameters, optimizer: AdamState?, training: TrainingState?, metadata extra: [String: String] = [:],
+        to path: String
     ) throws(CheckpointError) {
         let layout = parameters.layout
-        var metadata = ["format": format, "format_version": formatVersion]
+        var metadata = extra
+        metadata["format"] = format
+        metadata["format_version"] = formatVersion
         for field in parameters.shape.metadataFields { metadata[field.key] = "\(field.value)" }
         // Files without these keys are the tanh RNN over every step, as PyTorch references are.
         if parameters.shape.cell != .rnnTanh { metadata["cell"] = parameters.shape.cell.rawValue }
@@ -134,7 +139,8 @@ public enum Checkpoint {
             throw CheckpointError(path: path, reason: .content(error))
         }
         let optimizer = try loadOptimizer(from: file, layout: parameters.layout, path: path)
-        return LoadedCheckpoint(path: path, parameters: parameters, optimizer: optimizer, training: training)
+        return LoadedCheckpoint(
+            path: path, parameters: parameters, optimizer: optimizer, training: training, metadata: file.metadata)
     }
 
     /// Adam's state, when the file has any of it: missing pieces are reported
@@ -191,6 +197,8 @@ public struct LoadedCheckpoint: Sendable {
     public var optimizer: AdamState?
     /// The training run's position and settings, when the file holds them.
     public var training: TrainingState?
+    /// The file's metadata as it is (the data's normalisation and class names among it).
+    public var metadata: [String: String] = [:]
 
     /// The model shape of the checkpoint.
     public var shape: ModelShape { parameters.shape }

@@ -98,12 +98,14 @@ public final class CheckpointDirectory: Sendable {
     /// Writes a checkpoint (atomically) and removes this object's own older
     /// ones beyond ``kept``; returns its path. Takes the folder's lock first.
     @discardableResult
-    public func save(parameters: Parameters, optimizer: AdamState, state training: TrainingState) throws(RecurError) -> String {
+    public func save(
+        parameters: Parameters, optimizer: AdamState, state training: TrainingState, metadata: [String: String] = [:]
+    ) throws(RecurError) -> String {
         try lock()
         let name = Self.fileName(step: training.optimizerSteps)
         let file = "\(path)/\(name)"
         do {
-            try Checkpoint.save(parameters: parameters, optimizer: optimizer, training: training, to: file)
+            try Checkpoint.save(parameters: parameters, optimizer: optimizer, training: training, metadata: metadata, to: file)
         } catch {
             throw .output(error.description)
         }

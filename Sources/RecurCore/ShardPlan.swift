@@ -21,14 +21,30 @@ public struct ShardPlan: Hashable, Sendable {
         (shard * shardSize)..<min((shard + 1) * shardSize, batch)
     }
 
-    /// Samples a worker's pass over consecutive shards takes at most, by
-    /// default: one shard of the default size. Wider passes read each weight
-    /// once for more rows (a recurrent step with 4 rows streams its 256 KB
-    /// weight from L2 for 4 FMAs per element), but on a Zen 4 core, whose L2
-    /// keeps up with 4 rows, passes of 16 measured 1-4% slower at batch 64
-    /// (a working set past its 1 MiB L2, and coarser work-stealing), so they
-    /// are for `recur tune --pass-samples` to pick where they pay.
+    /// Samples a worker's pass over consecutive shards takes at most when the
+    /// recurrent weights fit the L2 cache well: one shard of the default
+    /// size. Wider passes read each weight once for more rows (a recurrent
+    /// step with 4 rows streams its 256 KB weight from L2 for 4 FMAs per
+    /// element), but on a Zen 4 core, whose L2 keeps up with 4 rows, passes
+    /// of 16 measured 1-4% slower for the tanh RNN at batch 64 (a working set
+    /// past its 1 MiB L2, and coarser work-stealing).
     public static let defaultSamplesPerPass = 4
+
+    /// The pass size for weights that do not fit: 16 rows per streamed
+    /// weight element, so a step whose weight comes from L3 (about half L2's
+    /// bandwidth) still reads a quarter of what 4 rows would.
+    public static let wideSamplesPerPass = 16
+
+    /// The default pass size for `shape` on cores with `l2CacheBytes` of L2
+    /// (1 MiB when unknown): ``defaultSamplesPerPass`` while one layer's
+    /// recurrent weight (`gates x hidden x hidden` floats) takes at most half
+    /// the L2, ``wideSamplesPerPass`` past that: the LSTM's 1 MiB and the
+    /// GRU's 768 KiB at hidden 256 on a 1 MiB L2. Only speed depends on it;
+    /// `recur tune --pass-samples` measures the alternatives.
+    public static func defaultSamplesPerPass(for shape: ModelShape, l2CacheBytes: UInt64?) -> Int {
+        let weightBytes = UInt64(shape.gateRows) * UInt64(shape.hidden) * UInt64(MemoryLayout<Float>.size)
+        return weightBytes * 2 <= (l2CacheBytes ?? 1 << 20) ? defaultSamplesPerPass : wideSamplesPerPass
+    }
 
     /// The most shards one pass takes: as many as fit in `samplesPerPass`,
     /// at least one.

@@ -23,28 +23,32 @@ public enum MNIST {
     /// Loads both splits from `directory`.
     /// - Throws: `IDXError` naming the first file that is missing or invalid.
     /// - Complexity: O(size of the files).
-    public static func load(directory: String) throws(IDXError) -> (train: Dataset, test: Dataset) {
-        (try load(.train, directory: directory), try load(.test, directory: directory))
+    public static func load(directory: String, scaled: Bool = true) throws(IDXError) -> (train: Dataset, test: Dataset) {
+        (try load(.train, directory: directory, scaled: scaled), try load(.test, directory: directory, scaled: scaled))
     }
 
-    /// Loads one split from `directory` (for instance only `.test`, to evaluate).
+    /// Loads one split from `directory` (for instance only `.test`, to evaluate):
+    /// pixels / 255, or with `scaled` false the bytes as they are (0...255,
+    /// ``Dataset/isBytes``), for a ``Normalization`` to scale.
     /// - Throws: `IDXError` naming the file that is missing or invalid, or the
     ///   label file when the two files disagree on the number of samples.
     /// - Complexity: O(size of the two files).
-    public static func load(_ split: Split, directory: String) throws(IDXError) -> Dataset {
+    public static func load(_ split: Split, directory: String, scaled: Bool = true) throws(IDXError) -> Dataset {
         let imagePath = try existingPath(of: split.imageFileName, in: directory)
         let labelPath = try existingPath(of: split.labelFileName, in: directory)
-        return try dataset(imagePath: imagePath, labelPath: labelPath)
+        return try dataset(imagePath: imagePath, labelPath: labelPath, scaled: scaled)
     }
 
     /// Loads and checks the pair of IDX files at `imagePath` and `labelPath`.
-    static func dataset(imagePath: String, labelPath: String) throws(IDXError) -> Dataset {
+    static func dataset(imagePath: String, labelPath: String, scaled: Bool = true) throws(IDXError) -> Dataset {
         let images = try IDXReader.images(atPath: imagePath)
         let labels = try IDXReader.labels(atPath: labelPath)
         guard labels.count == images.count else {
             throw IDXError(file: labelPath, problem: .countMismatch(labels: labels.count, images: images.count, imageFile: imagePath))
         }
-        return Dataset(rows: images.rows, columns: images.columns, pixels: normalized(images.pixels), labels: labels)
+        return Dataset(
+            steps: images.rows, features: images.columns, values: scaled ? normalized(images.pixels) : floats(images.pixels),
+            labels: labels, classCount: 10, isBytes: !scaled)
     }
 
     /// `directory/name` if that file exists, else `directory/name.gz` if that does.
@@ -64,6 +68,16 @@ public enum MNIST {
             throw IDXError(file: join(directory, name), problem: .missing)
         }
         return path
+    }
+
+    /// Each byte as a float.
+    private static func floats(_ bytes: ArraySlice<UInt8>) -> [Float] {
+        bytes.withUnsafeBufferPointer { source in
+            [Float](unsafeUninitializedCapacity: source.count) { buffer, initialized in
+                for i in 0..<source.count { buffer[i] = Float(source[i]) }
+                initialized = source.count
+            }
+        }
     }
 
     /// Each byte / 255 as a float.

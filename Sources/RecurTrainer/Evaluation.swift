@@ -16,49 +16,35 @@ public struct EvaluationResult: Codable, Sendable {
     public var testLoss: Double
     public var seconds: Double
     public var threads: Int
+    /// Where the test samples came from.
+    public var data: String?
+    /// Rows the labels, columns the predictions (`--confusion`).
+    public var confusion: ConfusionMatrix?
 }
 
 extension EvaluationResult {
-    /// Loads the checkpoint at `path` (any hidden size and layer count) and
-    /// evaluates it on the MNIST test set found from `dataDirectory`.
+    /// Loads the checkpoint at `path` (any shape) and evaluates it on the
+    /// test samples `data` names: `--data` (any format), `--dataset`, or
+    /// MNIST's test set from `$MNIST_DIR` or `./data/mnist`.
     public init(
-        checkpoint path: String, dataDirectory: String?, environment: [String: String],
-        threads: ThreadCount, pin: PinMode, backend: String?
+        checkpoint path: String, data: DataRequest, threads: ThreadCount, pin: PinMode, backend: String?,
+        confusion: Bool = false
     ) throws(RecurError) {
-        let loaded: LoadedCheckpoint
-        do {
-            loaded = try Checkpoint.load(path: path)
-        } catch {
-            throw .input(error.description)
-        }
-        let test: Dataset
-        do {
-            let directory = try MNIST.resolveDirectory(explicit: dataDirectory, environment: environment)
-            test = try MNIST.load(.test, directory: directory)
-        } catch let error as MNISTLocationError {
-            throw .input(error.description)
-        } catch {
-            throw .input("\(error)")
-        }
-        if test.sampleSize != loaded.shape.sampleInputCount {
-            throw .input("\(path): the model reads \(loaded.shape.sampleInputCount) values per sample, MNIST images have \(test.sampleSize)")
-        }
-        if loaded.shape.classes != ModelShape.mnist.classes {
-            throw .input("\(path): the model has \(loaded.shape.classes) classes, MNIST has \(ModelShape.mnist.classes)")
-        }
-        let setup = try ComputeSetup(threads: threads, pin: pin, backend: backend)
-        let engine: DataParallelEngine
-        do {
-            engine = try DataParallelEngine(
-                pool: setup.pool, parameters: loaded.parameters, backend: setup.backend, shardSize: 16, maxBatch: 256 * setup.pool.count)
-        } catch {
-            throw .system("cannot allocate worker memory: \(error)")
-        }
+        let run = try ModelRun(checkpoint: path, data: data, threads: threads, pin: pin, backend: backend)
+        try self.init(run, confusion: confusion)
+    }
+
+    /// Evaluates `run`'s model on its samples.
+    public init(_ run: ModelRun, confusion: Bool = false) throws(RecurError) {
+        let test = run.input.data
         let start = monotonicSeconds()
-        let result = engine.evaluate(source: test, count: test.count)
+        let result = run.engine.evaluate(source: test, count: test.count)
+        let seconds = monotonicSeconds() - start
         self.init(
-            checkpoint: path, model: loaded.shape.description, samples: test.count, correct: result.correct,
-            testAccuracy: Double(result.correct) / Double(test.count), testLoss: result.meanLoss,
-            seconds: monotonicSeconds() - start, threads: setup.pool.count)
+            checkpoint: run.checkpoint.path, model: run.input.parameters.shape.description, samples: test.count,
+            correct: result.correct, testAccuracy: Double(result.correct) / Double(max(test.count, 1)),
+            testLoss: result.meanLoss, seconds: seconds, threads: run.setup.pool.count)
+        data = run.origin
+        if confusion { self.confusion = Predictions(run).confusion }
     }
 }

@@ -16,10 +16,16 @@ public final class Trainer {
     public let options: TrainingOptions
     public let train: Dataset
     public let test: Dataset
+    /// The samples `--validation-split` held out, evaluated after every epoch.
+    public let validation: Dataset?
+    /// The data's normalisation and class names, saved with every checkpoint and model.
+    private let dataMetadata: [String: String]
     public let engine: DataParallelEngine
     /// The optimizer the engine steps, saved with every checkpoint.
     private let optimizer: AdamState
     public let setup: ComputeSetup
+    /// The pass size the engine runs: the option's, or the shape's default on this machine.
+    public let samplesPerPass: Int
     private let observer: any TrainingObserver
     private let checkpoints: CheckpointDirectory?
     /// Where the run starts: zero, or the state a resumed checkpoint recorded.
@@ -65,22 +71,40 @@ public final class Trainer {
         }
         // The machine before the data: a bad --threads fails before anything is read.
         setup = try ComputeSetup(threads: options.threads, pin: options.pin, backend: options.backend)
-        try options.requireMemory(workers: setup.pool.count)
-        self.options = options
         self.observer = group?.isLeader ?? true ? observer : QuietObserver()
         self.interruption = interruption
         self.group = group
-        let directory: String
-        do {
-            directory = try MNIST.resolveDirectory(explicit: options.dataDirectory, environment: options.environment)
+        let loaded: LoadedData
+        do throws(DataSourceError) {
+            loaded = try DataSource.load(options.dataRequest)
         } catch {
+            if case .usage(let message) = error { throw .usage(message) }
             throw .input(error.description)
         }
-        do {
-            (train, test) = try MNIST.load(directory: directory)
-        } catch {
-            throw .input(error.description)
+        let prepared = try PreparedData(
+            loaded, normalize: options.normalize, validationSplit: options.validationSplit, seed: options.seed,
+            head: options.head, classes: options.classCountOption)
+        let directory = prepared.origin
+        (train, test, validation) = (prepared.train, prepared.test, prepared.validation)
+        dataMetadata = prepared.metadata
+        let dataShape = (prepared.features, prepared.steps, prepared.classCount)
+        if let resumed, (options.inputSize, options.sequenceLength, options.classes) != dataShape {
+            throw .input(
+                "\(resumed.path): checkpoint is for \(options.shape), but \(directory) has \(dataShape.0) features, "
+                    + "\(dataShape.1) steps and \(dataShape.2) classes; resume with the data it was trained on")
         }
+        (options.inputSize, options.sequenceLength, options.classes) = dataShape
+        if let resumed {
+            // The same data, scaled and split the same way, or the resumed run is another run.
+            for key in PreparedData.metadataKeys where resumed.checkpoint.metadata[key] != dataMetadata[key] {
+                throw .usage(
+                    "\(resumed.path) was trained with \(key) \(resumed.checkpoint.metadata[key] ?? "absent"), this run's data gives "
+                        + "\(dataMetadata[key] ?? "absent"); resume with the same data, --normalize and --validation-split")
+            }
+        }
+        samplesPerPass = options.samplesPerPass(l2CacheBytes: setup.topology.l2CacheBytes)
+        try options.requireMemory(workers: setup.pool.count, samplesPerPass: samplesPerPass)
+        self.options = options
 
         if options.batchSize > train.count {
             throw .usage("--batch-size \(options.batchSize) is larger than the \(train.count) training samples in \(directory)")
@@ -121,7 +145,7 @@ public final class Trainer {
             self.optimizer = optimizer
             engine = try DataParallelEngine(
                 pool: setup.pool, parameters: parameters, optimizer: optimizer, backend: setup.backend,
-                shardSize: options.shardSize, maxBatch: options.batchSize, samplesPerPass: options.samplesPerPass)
+                shardSize: options.shardSize, maxBatch: options.batchSize, samplesPerPass: samplesPerPass)
         } catch {
             throw .system("cannot allocate worker memory: \(error)")
         }
@@ -153,7 +177,7 @@ public final class Trainer {
             model: options.shape.description, parameters: engine.parameters.layout.parameterCount,
             trainSamples: train.count, testSamples: test.count, epochs: options.epochs, batchSize: batchSize,
             stepsPerEpoch: stepsPerEpoch, threads: setup.pool.count, pin: options.pin.rawValue,
-            backend: setup.backend.name, shardSize: options.shardSize, samplesPerPass: options.samplesPerPass,
+            backend: setup.backend.name, shardSize: options.shardSize, samplesPerPass: samplesPerPass,
             seed: options.seed, startStep: globalStep, processes: group?.size))
         engine.resetPhaseTimes()
 
@@ -207,10 +231,14 @@ public final class Trainer {
             guard steps > 0 else { break }
             let evaluationStart = monotonicSeconds()
             let evaluation = try evaluate()
+            let held = validation.map { engine.evaluate(source: $0, count: $0.count) }
             reports.append(EpochReport(
                 epoch: epoch + 1, steps: steps, samples: samples, trainLoss: lossSum / Double(samples),
-                testLoss: evaluation.meanLoss, testAccuracy: evaluation.accuracy, seconds: seconds,
-                samplesPerSecond: Double(samples) / seconds, evaluationSeconds: monotonicSeconds() - evaluationStart))
+                testLoss: evaluation.meanLoss, testAccuracy: evaluation.accuracy,
+                validationLoss: held?.meanLoss,
+                validationAccuracy: held.map { Double($0.correct) / Double(max(validation?.count ?? 1, 1)) },
+                seconds: seconds, samplesPerSecond: Double(samples) / seconds,
+                evaluationSeconds: monotonicSeconds() - evaluationStart))
             observer.finishedEpoch(reports[reports.count - 1])
             let position = TrainingPosition(epoch: epoch, nextBatch: batch, batchesPerEpoch: stepsPerEpoch)
             if (options.checkpointDirectory != nil || options.resume != nil) && lastCheckpointStep != globalStep {
@@ -226,7 +254,8 @@ public final class Trainer {
         }
         if let path = options.save, isLeader {
             do {
-                try Checkpoint.save(parameters: engine.parameters, optimizer: nil, training: nil, to: path)
+                try Checkpoint.save(
+                    parameters: engine.parameters, optimizer: nil, training: nil, metadata: dataMetadata, to: path)
             } catch {
                 throw .output(error.description)
             }
@@ -268,7 +297,7 @@ public final class Trainer {
             lastCheckpointStep = globalStep
             return
         }
-        let path = try folder.save(parameters: engine.parameters, optimizer: optimizer, state: state)
+        let path = try folder.save(parameters: engine.parameters, optimizer: optimizer, state: state, metadata: dataMetadata)
         lastCheckpoint = path
         lastCheckpointStep = globalStep
         observer.savedCheckpoint(CheckpointSaved(path: path, globalStep: globalStep))

@@ -50,6 +50,9 @@ public struct EpochReport: Codable, Sendable {
     public var trainLoss: Double
     public var testLoss: Double
     public var testAccuracy: Double
+    /// Loss and accuracy on the `--validation-split` samples (absent without one).
+    public var validationLoss: Double?
+    public var validationAccuracy: Double?
     /// Seconds spent in training steps (evaluation excluded).
     public var seconds: Double
     public var samplesPerSecond: Double

@@ -1,6 +1,7 @@
 import RecurCheckpoint
 import RecurRuntime
 import RecurCore
+import RecurData
 import RecurEngine
 
 /// Everything `recur train` can be told. Defaults are the seed notebook's.
@@ -20,11 +21,30 @@ public struct TrainingOptions: Sendable {
     /// Samples per gradient shard: the unit of parallel work and of summation.
     public var shardSize = 4
     /// Samples each worker runs through forward and BPTT at once, in whole
-    /// shards: a speed setting only, so a resumed run may change it.
-    public var samplesPerPass = ShardPlan.defaultSamplesPerPass
+    /// shards: a speed setting only, so a resumed run may change it. Nil:
+    /// ``ShardPlan/defaultSamplesPerPass(for:l2CacheBytes:)`` for the shape
+    /// and this machine's L2.
+    public var samplesPerPass: Int?
     /// A kernel build to force ("avx512", "avx2", "portable"); nil picks the best.
     public var backend: String?
+    /// `--data`: an IDX or `.ts` folder, or a safetensors or `.npz` file with both splits.
     public var dataDirectory: String?
+    /// `--train FILE` and `--test FILE`.
+    public var trainFile: String?
+    public var testFile: String?
+    /// `--dataset mnist|fashion-mnist`.
+    public var datasetName: String?
+    /// `--normalize`; nil: `scale` for IDX bytes, `standard` otherwise.
+    public var normalize: Normalization.Kind?
+    /// `--validation-split`: the fraction of the training split held out.
+    public var validationSplit: Double?
+    /// `--classes`: the class count where the labels leave it open (more
+    /// classes than the largest label needs); refused when it contradicts the data.
+    public var classCountOption: Int?
+    /// Features per step, steps and classes: set from the data.
+    public var inputSize = 28
+    public var sequenceLength = 28
+    public var classes = 10
     public var environment: [String: String] = [:]
     /// Write the final model (PyTorch-loadable) here.
     public var save: String?
@@ -44,7 +64,22 @@ public struct TrainingOptions: Sendable {
 
     public init() {}
 
-    public var shape: ModelShape { ModelShape(hidden: hidden, layers: layers, cell: cell, head: head) }
+    public var shape: ModelShape {
+        ModelShape(
+            inputSize: inputSize, sequenceLength: sequenceLength, hidden: hidden, layers: layers, classes: classes,
+            cell: cell, head: head)
+    }
+
+    /// Where the data is, as ``DataSource`` reads it.
+    public var dataRequest: DataRequest {
+        DataRequest(data: dataDirectory, train: trainFile, test: testFile, dataset: datasetName, environment: environment)
+    }
+
+    /// The pass size a run uses on cores with `l2CacheBytes` of L2: the one
+    /// given, else the shape's default there.
+    public func samplesPerPass(l2CacheBytes: UInt64?) -> Int {
+        samplesPerPass ?? ShardPlan.defaultSamplesPerPass(for: shape, l2CacheBytes: l2CacheBytes)
+    }
 
     /// Checks every value a user can get wrong, naming the option.
     public func validate() throws(RecurError) {
@@ -56,7 +91,7 @@ public struct TrainingOptions: Sendable {
         try positive(hidden, "--hidden")
         try positive(layers, "--layers")
         try positive(shardSize, "--shard-size")
-        try positive(samplesPerPass, "--pass-samples")
+        if let samplesPerPass { try positive(samplesPerPass, "--pass-samples") }
         if let steps { try positive(steps, "--steps") }
         if let checkpointEvery { try positive(checkpointEvery, "--checkpoint-every") }
         if let evaluationLimit { try positive(evaluationLimit, "--eval-limit") }
@@ -120,15 +155,16 @@ public struct TrainingOptions: Sendable {
         try adopt("batch-size", \.batchSize, state.batchSize)
         try adopt("shard-size", \.shardSize, state.shardSize)
         try adopt("lr", \.learningRate, state.learningRate)
-        if shape.inputSize != 28 || shape.sequenceLength != 28 || shape.classes != 10 {
-            throw .input("\(path): checkpoint is for \(shape), not an MNIST model")
-        }
+        // The data decides these; the trainer checks them against it once it is read.
+        options.inputSize = shape.inputSize
+        options.sequenceLength = shape.sequenceLength
+        options.classes = shape.classes
         return options
     }
 
     /// Refuses, before anything is allocated, a model and batch that need
     /// more memory than the machine has.
-    public func requireMemory(workers: Int) throws(RecurError) {
+    public func requireMemory(workers: Int, samplesPerPass: Int) throws(RecurError) {
         if let steps, steps > Int.max / 2 { throw .usage("--steps must be at most \(Int.max / 2) (got \(steps))") }
         try MemoryBudget.require(
             shape: shape, batchSize: batchSize, shardSize: shardSize, workers: workers, samplesPerPass: samplesPerPass)

@@ -3,6 +3,7 @@ import RecurRuntime
 import ArgumentParser
 import RecurEngine
 import RecurTrainer
+import RecurCore
 
 /// A comma-separated list of whole numbers, e.g. `1,2,4,8`.
 struct IntegerList: ExpressibleByArgument, CustomStringConvertible {
@@ -35,9 +36,9 @@ struct SweepOptions: ParsableArguments {
     @Option(
         name: .customLong("pass-samples"), parsing: .unconditional,
         help: ArgumentHelp(
-            "The most samples each worker runs through forward and BPTT at once, in whole shards; a list measures each (speed only, results are the same).",
+            "The most samples each worker runs through forward and BPTT at once, in whole shards; a list measures each (speed only, results are the same; default \(ShardPlan.defaultSamplesPerPass), or \(ShardPlan.wideSamplesPerPass) where a layer's recurrent weight takes more than half the L2 cache).",
             valueName: "list"))
-    var passSizes: IntegerList = IntegerList(argument: "\(TrainingOptions().samplesPerPass)")!
+    var passSizes: IntegerList?
     @OptionGroup var cellOptions: CellOptions
     @Option(parsing: .unconditional, help: "Units per RNN layer.") var hidden: Int = 256
     @Option(parsing: .unconditional, help: "Stacked RNN layers.") var layers: Int = 2
@@ -53,24 +54,25 @@ struct SweepOptions: ParsableArguments {
 
     func benchOptions(batchSizes: [Int], defaultSteps: Int, defaultRepeats: Int) throws -> BenchOptions {
         let pinMode = try parsePinMode(pin)
-        let usable: Int
+        let topology: Topology
         do {
-            usable = try Topology.current().usableCores.count
+            topology = try Topology.current()
         } catch {
             throw RecurError.system("cannot read the machine's topology: \(error)")
         }
-        var options = BenchOptions(threads: threads?.values ?? BenchOptions.defaultThreadCounts(usable: usable))
+        var options = BenchOptions(threads: threads?.values ?? BenchOptions.defaultThreadCounts(usable: topology.usableCores.count))
         options.batchSizes = batchSizes
         options.steps = steps ?? defaultSteps
         options.warmup = warmup
         options.repeats = repeats ?? defaultRepeats
         options.pin = pinMode
         options.shardSizes = shardSizes.values
-        options.passSizes = passSizes.values
         options.hidden = hidden
         options.layers = layers
         options.cell = try cellOptions.recurrentCell
         options.head = try cellOptions.modelHead
+        options.passSizes = passSizes?.values
+            ?? [ShardPlan.defaultSamplesPerPass(for: options.shape, l2CacheBytes: topology.l2CacheBytes)]
         options.backend = backend
         options.dataDirectory = data
         return options
@@ -161,8 +163,17 @@ struct TuneCommand: ParsableCommand {
         let options = try sweep.benchOptions(batchSizes: [batchSize], defaultSteps: 10, defaultRepeats: 2)
         let report = try BenchRunner.run(options) { Console.error($0) }
         Console.block(report.table())
+        let shape = options.shape
+        var model: [String] = []
+        if shape.cell != .rnnTanh { model.append(shape.cell.options) }
+        if shape.head != .allSteps { model.append(shape.head.options) }
+        if shape.hidden != TrainingOptions().hidden { model.append("--hidden \(shape.hidden)") }
+        if shape.layers != TrainingOptions().layers { model.append("--layers \(shape.layers)") }
+        let defaultPass = ShardPlan.defaultSamplesPerPass(for: shape, l2CacheBytes: report.machine.l2Bytes > 0 ? UInt64(report.machine.l2Bytes) : nil)
         let recommendations = try options.shardSizes.map { size in
-            try ThreadRecommendation(results: report.results.filter { $0.configuration.shardSize == size })
+            try ThreadRecommendation(
+                results: report.results.filter { $0.configuration.shardSize == size }, modelArguments: model,
+                defaultSamplesPerPass: defaultPass)
         }
         guard recommendations.count > 1 else {
             Console.line(recommendations.map(\.description).joined())

@@ -18,10 +18,19 @@ enum JSONLines {
 
     static func print<Value: Encodable>(_ value: Value) {
         do {
-            let text = String(decoding: try encoder.encode(value), as: UTF8.self)
-            Console.line(text.replacing("\"\\u0001recur-non-finite\\u0001\"", with: "null"))
+            Console.line(try line(value))
         } catch {
             Console.error("recur: cannot write a JSON line: \(error)")
         }
+    }
+
+    /// `value` as one line (no newline), or `{}` when it cannot be encoded.
+    static func encode<Value: Encodable>(_ value: Value) -> String {
+        (try? line(value)) ?? "{}"
+    }
+
+    private static func line<Value: Encodable>(_ value: Value) throws -> String {
+        let text = String(decoding: try encoder.encode(value), as: UTF8.self)
+        return text.replacing("\"\\u0001recur-non-finite\\u0001\"", with: "null")
     }
 }

@@ -10,7 +10,7 @@ import RecurTrainer
 struct Recur: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recur",
-        abstract: "Train a 2-layer tanh RNN on MNIST sequences, fast, on every core of a CPU.",
+        abstract: "Train recurrent classifiers (RNN, LSTM, GRU) on MNIST or your own sequences, fast, on every core of a CPU.",
         discussion: """
             Exit status: 0 on success, 1 for bad data, unreadable or unwritable files, \
             divergence or machine errors, 2 for bad options, 128+N when signal N stopped \
@@ -18,7 +18,7 @@ struct Recur: ParsableCommand {
             """,
         version: RecurBuild.version,
         subcommands: [
-            TrainCommand.self, EvalCommand.self, VerifyCommand.self, BenchCommand.self, TuneCommand.self,
+            TrainCommand.self, EvalCommand.self, PredictCommand.self, VerifyCommand.self, BenchCommand.self, TuneCommand.self,
             TopologyCommand.self,
         ])
 

@@ -46,7 +46,11 @@ final class TextReporter: TrainingObserver {
         if Console.isTerminal { Console.overwrite("") }
         Console.line(
             "epoch \(report.epoch): train loss \(Console.fixed(report.trainLoss, 4)), test loss \(Console.fixed(report.testLoss, 4)), "
-                + "test accuracy \(Console.fixed(report.testAccuracy * 100, 2))%, \(Console.fixed(report.seconds, 2)) s, "
+                + "test accuracy \(Console.fixed(report.testAccuracy * 100, 2))%, "
+                + (report.validationLoss.map { loss in
+                    "validation loss \(Console.fixed(loss, 4)), validation accuracy \(Console.fixed((report.validationAccuracy ?? 0) * 100, 2))%, "
+                } ?? "")
+                + "\(Console.fixed(report.seconds, 2)) s, "
                 + "\(Int(report.samplesPerSecond.rounded())) samples/s")
     }
 

@@ -99,8 +99,11 @@ struct CellOptions: ParsableArguments {
     }
 }
 
-/// Where MNIST is: `--data`, then `$MNIST_DIR`, then `./data/mnist`.
+/// Where the data is: `--data`, then `$MNIST_DIR`, then `./data/mnist`.
 struct DataOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Folder with the four MNIST files (.gz or not); default $MNIST_DIR, then ./data/mnist.", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "A folder with the four MNIST-format IDX files (.gz or not) or with NAME_TRAIN.ts and NAME_TEST.ts, or a safetensors or .npz file with train.* and test.* arrays; default $MNIST_DIR, then ./data/mnist.",
+            valueName: "path"))
     var data: String?
 }

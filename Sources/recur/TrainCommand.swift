@@ -2,13 +2,14 @@ import RecurSystem
 import RecurCheckpoint
 import ArgumentParser
 import RecurTrainer
+import RecurCore
 import RecurDistributed
 import RecurRuntime
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train the RNN on MNIST and report test accuracy and speed.",
+        abstract: "Train a recurrent classifier (MNIST, or your own sequences) and report test accuracy and speed.",
         discussion: """
             Defaults are the seed notebook's: 2 epochs, batch 64, Adam with lr 0.001, \
             2 layers of 256. For a fixed seed, batch size and shard size the trained \
@@ -20,6 +21,9 @@ struct TrainCommand: ParsableCommand {
               recur train --steps 200 --json
               recur train --checkpoint-dir runs/a --checkpoint-every 500
               recur train --resume runs/a
+              recur train --data ../shared/data/uea/BasicMotions --cell gru --hidden 64 --head last --batch-size 16
+              recur train --train a_TRAIN.ts --test a_TEST.ts --validation-split 0.2
+              recur train --data mydata.npz --normalize standard --save model.safetensors
               mpirun -np 4 --map-by numa --bind-to numa recur train --checkpoint-dir runs/b   (same bits on 4 ranks)
             """)
 
@@ -34,7 +38,7 @@ struct TrainCommand: ParsableCommand {
     @Option(
         name: .customLong("pass-samples"), parsing: .unconditional,
         help: ArgumentHelp(
-            "The most samples each worker runs through forward and BPTT at once, in whole shards (default \(TrainingOptions().samplesPerPass); speed only, the result is the same).",
+            "The most samples each worker runs through forward and BPTT at once, in whole shards (default \(ShardPlan.defaultSamplesPerPass), or \(ShardPlan.wideSamplesPerPass) where a layer's recurrent weight takes more than half the L2 cache; speed only, the result is the same).",
             valueName: "N"))
     var passSamples: Int?
     @Option(parsing: .unconditional, help: "Stop after N optimizer steps, counted from the start of training.") var steps: Int?
@@ -55,6 +59,7 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var cellOptions: CellOptions
     @OptionGroup var workers: WorkerOptions
     @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var datasetOptions: DatasetOptions
     @OptionGroup var distributedOptions: DistributedOptions
 
     func run() throws {
@@ -88,6 +93,7 @@ struct TrainCommand: ParsableCommand {
         options.pin = try workers.pinMode
         options.backend = workers.backend
         options.dataDirectory = dataOptions.data
+        try datasetOptions.apply(to: &options)
         options.environment = currentEnvironment()
 
         let reporter: any TrainingObserver = json ? JSONReporter() : TextReporter(profile: profile)

@@ -71,6 +71,9 @@ import Testing
         let single = try ThreadRecommendation(results: results.filter { $0.configuration.threads == 1 })
         #expect(single.samplesPerPass == 16)
         #expect(single.commandLine == "recur train --threads 1 --batch-size 256 --pass-samples 16")
+        // For a model whose default pass is 16 (an LSTM on a 1 MiB L2), 4 is the one to name.
+        let lstm = try ThreadRecommendation(results: results, modelArguments: ["--cell lstm"], defaultSamplesPerPass: 16)
+        #expect(lstm.commandLine == "recur train --cell lstm --threads 2 --batch-size 256 --pass-samples 4")
     }
 
     @Test func unusableInputsThrow() throws {

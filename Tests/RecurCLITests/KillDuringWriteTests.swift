@@ -24,14 +24,19 @@ struct KillDuringWriteTests {
         var random = SplitMix(state: 16)
         var kills = 0
         for round in 0..<6 {
-            let started = FileManager.default.fileExists(atPath: folder) && !CheckpointFiles.list(in: folder).isEmpty
+            let previous = newestStep(in: folder)
             let running = try RunningCommand(
                 training.arguments(
                     ["--epochs", "100", "--checkpoint-every", "1"]
-                        + (started ? ["--resume", folder] : ["--checkpoint-dir", folder])))
-            // Start-up of a debug build takes a few hundred milliseconds; kill somewhere in the training after it.
-            let delay = 300 + Int(random.next() % 900)
-            try await Task.sleep(for: .milliseconds(delay))
+                        + (previous != nil ? ["--resume", folder] : ["--checkpoint-dir", folder])))
+            // Once this run has saved a checkpoint of its own (however slow its
+            // start-up on a loaded machine), kill it at a random moment of the
+            // steps and writes that follow.
+            let clock = ContinuousClock(), deadline = clock.now + .seconds(60)
+            while running.isRunning, clock.now < deadline, newestStep(in: folder) ?? -1 <= previous ?? -1 {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            try await Task.sleep(for: .milliseconds(Int(random.next() % 250)))
             let finished = !running.isRunning
             running.send(SIGKILL)
             let result = try await running.wait(timeout: .seconds(30))
@@ -55,6 +60,15 @@ struct KillDuringWriteTests {
         // The last run removed the temporary files the killed ones left.
         let left = try FileManager.default.contentsOfDirectory(atPath: folder)
         #expect(!left.contains { $0.contains(".tmp-") }, "\(left)")
+    }
+
+    /// The step in the name of the newest checkpoint in `folder`, nil when
+    /// there is none (by name: a running trainer may remove the file before
+    /// it is read).
+    private func newestStep(in folder: String) -> Int? {
+        CheckpointFiles.list(in: folder).last.flatMap {
+            Int($0.dropFirst(folder.count + "/checkpoint-".count).prefix(9))
+        }
     }
 }
 

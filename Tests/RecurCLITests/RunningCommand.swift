@@ -39,6 +39,9 @@ final class RunningCommand {
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.currentDirectoryURL = URL(fileURLWithPath: directory ?? temporaryWorkingDirectory?.path ?? ".")
         process.standardInput = FileHandle.nullDevice
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputDirectory.file("stdout")))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: outputDirectory.file("stderr")))
         var previousMask = sigset_t()

@@ -11,11 +11,11 @@ import Testing
         try scratch.writeTestSplit(images: TestFiles.images(count: 3), labels: TestFiles.labels(labelBytes), compressed: compressed)
         let dataset = try MNIST.load(.test, directory: scratch.path)
         #expect(dataset.count == 3)
-        #expect(dataset.rows == 28 && dataset.columns == 28)
+        #expect(dataset.steps == 28 && dataset.features == 28)
         #expect(dataset.labels == [5, 0, 4])
-        #expect(dataset.pixels.count == 3 * 784)
+        #expect(dataset.values.count == 3 * 784)
         for k in [0, 1, 255, 256, 1000, 3 * 784 - 1] {
-            #expect(dataset.pixels[k] == Float(k % 256) / 255)
+            #expect(dataset.values[k] == Float(k % 256) / 255)
         }
     }
 

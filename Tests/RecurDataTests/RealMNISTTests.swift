@@ -9,13 +9,13 @@ struct RealMNISTTests {
         let directory = try Fixtures.requireMNIST()
         let (train, test) = try MNIST.load(directory: directory)
         #expect(train.count == 60000 && test.count == 10000)
-        #expect(train.rows == 28 && train.columns == 28)
-        #expect(train.pixels.count == 60000 * 784 && test.pixels.count == 10000 * 784)
+        #expect(train.steps == 28 && train.features == 28)
+        #expect(train.values.count == 60000 * 784 && test.values.count == 10000 * 784)
         #expect(Array(train.labels.prefix(5)) == [5, 0, 4, 1, 9])
         #expect(Array(test.labels.prefix(5)) == [7, 2, 1, 0, 4])
 
         // Pixel range over the test split and the first 5000 training images (all of it is slow in debug builds).
-        for pixels in [test.pixels[...], train.pixels.prefix(5000 * 784)] {
+        for pixels in [test.values[...], train.values.prefix(5000 * 784)] {
             #expect(pixels.min() == 0 && pixels.max() == 1)
         }
         for dataset in [train, test] {
@@ -27,7 +27,7 @@ struct RealMNISTTests {
         // The published class counts of the training set.
         #expect(train.labels.filter { $0 == 1 }.count == 6742)
         // Image 0 of the training set (a 5): row 14 has ink in its middle.
-        #expect(train.pixels[14 * 28 + 14] > 0)
+        #expect(train.values[14 * 28 + 14] > 0)
     }
 
     @Test func testSplitAloneMatchesTheFullLoad() throws {

@@ -112,6 +112,19 @@ func shardPlan() {
     #expect((0..<4).map { plan.shards(ofWorker: $0, workers: 4) } == [0..<0, 0..<1, 1..<2, 2..<3])
 }
 
+@Test("Passes are wide by default where a layer's recurrent weight takes more than half the L2")
+func defaultPassSize() {
+    func pass(_ cell: RecurrentCell, hidden: Int = 256, l2: UInt64?) -> Int {
+        ShardPlan.defaultSamplesPerPass(for: ModelShape(hidden: hidden, layers: 2, cell: cell), l2CacheBytes: l2)
+    }
+    let mebibyte: UInt64 = 1 << 20
+    // hidden 256: the RNN's 256 KiB weight, the GRU's 768 KiB, the LSTM's 1 MiB.
+    #expect([RecurrentCell.rnnTanh, .rnnReLU, .gru, .lstm].map { pass($0, l2: mebibyte) } == [4, 4, 16, 16])
+    #expect([RecurrentCell.rnnTanh, .gru, .lstm].map { pass($0, l2: 2 * mebibyte) } == [4, 4, 4])
+    #expect(pass(.lstm, l2: nil) == pass(.lstm, l2: mebibyte), "an unknown L2 counts as 1 MiB")
+    #expect(pass(.rnnTanh, hidden: 362, l2: mebibyte) == 4 && pass(.rnnTanh, hidden: 363, l2: mebibyte) == 16)
+}
+
 @Test("Passes join shards up to their size without giving any worker more than an even deal")
 func shardsPerPass() {
     func size(batch: Int, shardSize: Int, workers: Int) -> Int {

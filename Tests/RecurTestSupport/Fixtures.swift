@@ -106,6 +106,29 @@ public enum Fixtures {
             environment: environment, sourceLocation: sourceLocation)
     }
 
+    /// The folder of the UEA/UCR data set `name` (`BasicMotions`, `JapaneseVowels`, `GunPoint`):
+    /// `$UEA_DIR/name` when `UEA_DIR` is set, else `../shared/data/uea/name`.
+    /// - Throws: as ``require(_:environment:sourceLocation:)``.
+    @discardableResult
+    public static func requireUEA(
+        _ name: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> String {
+        let root = environment["UEA_DIR"].flatMap { $0.isEmpty ? nil : absolute($0) } ?? sharedPath + "/data/uea"
+        let folder = root + "/" + name
+        if FileManager.default.fileExists(atPath: folder + "/\(name)_TRAIN.ts") { return folder }
+        try unavailable(
+            "UEA data set \(name) not found in \(root) (expected \(name)/\(name)_TRAIN.ts and _TEST.ts); "
+                + "set UEA_DIR to a folder holding it (aeon ships the files in aeon/datasets/data/)",
+            environment: environment, sourceLocation: sourceLocation)
+    }
+
+    /// Prints `message` and cancels the test: for what CI itself lacks (PyTorch), never a silent pass.
+    public static func skip(_ message: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> Never {
+        print("warning: ⚠️ SKIPPED at \(sourceLocation.fileID):\(sourceLocation.line): \(message)")
+        try Test.cancel(Comment(rawValue: message), sourceLocation: sourceLocation)
+    }
+
     /// Throws `message` as ``Missing`` under CI; otherwise prints it and cancels the test.
     private static func unavailable(
         _ message: String, environment: [String: String], sourceLocation: SourceLocation

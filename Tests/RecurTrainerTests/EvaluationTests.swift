@@ -1,6 +1,7 @@
 import RecurCheckpoint
 import RecurRuntime
 import RecurCore
+import RecurData
 import RecurModel
 import RecurTestSupport
 import Testing
@@ -15,10 +16,9 @@ import Testing
         let path = directory.file("five-classes.safetensors")
         let shape = ModelShape(hidden: 4, layers: 1, classes: 5)
         try Checkpoint.save(parameters: Parameters(shape: shape, seed: 1), optimizer: nil, training: nil, to: path)
-        #expect(throws: RecurError.input("\(path): the model has 5 classes, MNIST has 10")) {
+        #expect(throws: RecurError.input("\(mnist): label 7 of sample 0 is not one of the model's 5 classes")) {
             try EvaluationResult(
-                checkpoint: path, dataDirectory: mnist, environment: [:], threads: .fixed(1),
-                pin: .none, backend: nil)
+                checkpoint: path, data: DataRequest(data: mnist), threads: .fixed(1), pin: .none, backend: nil)
         }
     }
 }
