@@ -47,6 +47,8 @@ let package = Package(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .target(name: "CRecurCPU"),
+        // Open MPI, loaded with dlopen only for a run across processes, so the binary needs no MPI.
+        .target(name: "CMPI", linkerSettings: [.linkedLibrary("dl")]),
         // Every call into the C library (files, processes, signals, threads), typed, in one place.
         .target(name: "RecurSystem"),
 
@@ -77,6 +79,8 @@ let package = Package(
                 "RecurCore", "RecurKernels", "RecurModel", "RecurSystem", "CHwloc", "CRecurCPU",
                 .product(name: "Atomics", package: "swift-atomics"),
             ]),
+        // Data parallel across processes (MPI ranks) with the single-process bits.
+        .target(name: "RecurDistributed", dependencies: ["CMPI", "CZlib", "RecurCore", "RecurEngine", "RecurSystem"]),
         // What every command runs on: typed user-facing errors, the compute
         // setup (topology, placement, pool, kernel build), memory and output checks.
         .target(name: "RecurRuntime", dependencies: ["RecurCore", "RecurKernels", "RecurEngine", "RecurData", "RecurSystem"]),
@@ -89,7 +93,7 @@ let package = Package(
             name: "RecurTrainer",
             dependencies: [
                 "RecurCore", "RecurModel", "RecurData", "RecurEngine", "RecurKernels", "RecurRuntime",
-                "RecurCheckpoint",
+                "RecurCheckpoint", "RecurDistributed",
             ]),
         // `recur verify`: a PyTorch reference file against the model and the engine.
         .target(
@@ -102,13 +106,14 @@ let package = Package(
             name: "RecurBench",
             dependencies: [
                 "RecurCore", "RecurModel", "RecurEngine", "RecurKernels", "RecurRuntime", "RecurData", "RecurTrainer",
-                "RecurSystem",
+                "RecurSystem", "RecurDistributed",
             ]),
         .executableTarget(
             name: "recur",
             dependencies: [
                 "RecurTrainer", "RecurEngine", "RecurRuntime", "RecurCheckpoint", "RecurVerification", "RecurBench",
-                "RecurSystem", "RecurData", "RecurSafetensors", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "RecurSystem", "RecurData", "RecurSafetensors", "RecurDistributed",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Tests, one target per layer, with shared helpers.

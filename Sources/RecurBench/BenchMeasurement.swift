@@ -17,6 +17,16 @@ public struct BenchMeasurement: Hashable, Sendable, Codable {
     /// often lower than with one, so this is the fair ceiling for the
     /// configuration.
     public var fmaPeakGFLOPS: Double?
+    /// Under mpirun: the number of ranks (each with `threads` workers), the
+    /// bytes each rank handed MPI to send per step (rank order), and each
+    /// rank's phases (mean over its workers); nil for one process.
+    public var processes: Int? = nil
+    public var bytesSentPerStep: [Double]? = nil
+    public var rankPhases: [PhaseBreakdown]? = nil
+    /// Seconds one exchange takes with no computation around it (ranks
+    /// already in step), per rank: the transfer's cost without the wait for
+    /// a slower rank that the exchange phase includes.
+    public var exchangeAloneSeconds: [Double]? = nil
 
     public init(
         configuration: BenchConfiguration, samplesPerSecond: [Double], phases: PhaseBreakdown, phasesMax: PhaseBreakdown,

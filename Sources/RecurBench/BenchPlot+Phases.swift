@@ -6,6 +6,7 @@ extension BenchPlot {
         case .forward: "#4e79a7"
         case .backward: "#f28e2b"
         case .allReduce: "#59a14f"
+        case .exchange: "#b07aa1"
         case .optimizer: "#b07aa1"
         case .barrierWait: "#e15759"
         }

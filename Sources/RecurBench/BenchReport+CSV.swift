@@ -13,7 +13,7 @@ extension BenchReport {
     ///   with all of them busy (empty when not measured); `peak_share` (1 is
     ///   that peak, or the one-core peak times threads without it), empty when
     ///   no peak was measured;
-    /// - for each phase (`forward`, `backward`, `all_reduce`, `optimizer`,
+    /// - for each phase (`forward`, `backward`, `shard_sum`, `exchange`, `optimizer`,
     ///   `barrier_wait`) and for `total`, the seconds per step as the mean over
     ///   workers (`<phase>_mean_s`) and the maximum over workers (`<phase>_max_s`).
     public static let csvColumns: [String] = {

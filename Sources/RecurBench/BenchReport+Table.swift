@@ -58,7 +58,8 @@ extension BenchReport {
         switch phase {
         case .forward: "fwd ms"
         case .backward: "bwd ms"
-        case .allReduce: "reduce ms"
+        case .allReduce: "sum ms"
+        case .exchange: "exch ms"
         case .optimizer: "opt ms"
         case .barrierWait: "wait ms"
         }

@@ -31,6 +31,11 @@ public struct BenchResult: Hashable, Sendable, Codable {
     public let phases: PhaseBreakdown
     /// Seconds per step in each phase, the maximum over workers.
     public let phasesMax: PhaseBreakdown
+    /// Under mpirun: ranks, bytes each sent per step, each rank's phases (see ``BenchMeasurement``).
+    public var processes: Int? = nil
+    public var bytesSentPerStep: [Double]? = nil
+    public var rankPhases: [PhaseBreakdown]? = nil
+    public var exchangeAloneSeconds: [Double]? = nil
 
     /// Analyses `measurement`, which must be valid and non-empty (see
     /// ``BenchMeasurement/validationError``), against the median throughput of
@@ -52,6 +57,10 @@ public struct BenchResult: Hashable, Sendable, Codable {
         peakShare = ceiling.map { [gflops] in gflops / $0 }
         phases = measurement.phases
         phasesMax = measurement.phasesMax
+        processes = measurement.processes
+        bytesSentPerStep = measurement.bytesSentPerStep
+        rankPhases = measurement.rankPhases
+        exchangeAloneSeconds = measurement.exchangeAloneSeconds
     }
 
     /// The measurement this result was derived from.

@@ -2,6 +2,7 @@ import RecurSystem
 import RecurRuntime
 import RecurCore
 import RecurData
+import RecurDistributed
 import RecurEngine
 import RecurKernels
 import RecurModel
@@ -86,7 +87,12 @@ public struct BenchOptions: Sendable {
 public enum BenchRunner {
     /// Runs every configuration and returns the report. `progress` gets one
     /// line per configuration as it finishes.
-    public static func run(_ options: BenchOptions, progress: (String) -> Void = { _ in }) throws(RecurError) -> BenchReport {
+    /// With `group` (under mpirun), every rank runs the same sweep, each
+    /// step split between the ranks as in training, and the measurements
+    /// carry each rank's phases and bytes sent.
+    public static func run(
+        _ options: BenchOptions, group: ProcessGroup? = nil, progress: (String) -> Void = { _ in }
+    ) throws(RecurError) -> BenchReport {
         try options.validate()
         let shape = options.shape
         let source: Dataset
@@ -118,7 +124,7 @@ public enum BenchRunner {
                             threads: threads, batchSize: batch, pin: options.pin == .core, shardSize: shardSize,
                             samplesPerPass: passSize)
                         let measurement = try measure(
-                            options, configuration, shape: shape, source: source, progress: progress)
+                            options, configuration, shape: shape, source: source, group: group, progress: progress)
                         measurements.append(measurement)
                         let median = BenchStatistics.median(measurement.samplesPerSecond) ?? 0
                         progress("\(configuration): \(Int(median.rounded())) samples/s")
@@ -154,7 +160,7 @@ public enum BenchRunner {
 
     private static func measure(
         _ options: BenchOptions, _ configuration: BenchConfiguration, shape: ModelShape, source: Dataset,
-        progress: (String) -> Void
+        group: ProcessGroup?, progress: (String) -> Void
     ) throws(RecurError) -> BenchMeasurement {
         let batch = configuration.batchSize
         let setup = try ComputeSetup(threads: .fixed(configuration.threads), pin: options.pin, backend: options.backend)
@@ -175,24 +181,84 @@ public enum BenchRunner {
             Int32(random.next() % UInt64(source.count))
         }
         var cursor = 0
-        func step() {
-            order[cursor..<(cursor + batch)].withUnsafeBufferPointer { _ = engine.step(source: source, indices: $0) }
-            cursor += batch
+        let exchange = group.map { ChainExchange(group: $0, floats: parameters.layout.count) }
+        func step() throws(RecurError) {
+            defer { cursor += batch }
+            guard let exchange else {
+                order[cursor..<(cursor + batch)].withUnsafeBufferPointer { _ = engine.step(source: source, indices: $0) }
+                return
+            }
+            let indices = Array(order[cursor..<(cursor + batch)])
+            do {
+                _ = try indices.withUnsafeBufferPointer { (buffer) throws(ExchangeError) in
+                    try engine.step(source: source, indices: buffer, exchange: exchange)
+                }
+            } catch {
+                throw .system(error.description)
+            }
         }
-        for _ in 0..<options.warmup { step() }
+        for _ in 0..<options.warmup { try step() }
         engine.resetPhaseTimes()
+        exchange?.resetCounters()
         var rates: [Double] = []
         for _ in 0..<options.repeats {
             let start = monotonicNanoseconds()
-            for _ in 0..<options.steps { step() }
+            for _ in 0..<options.steps { try step() }
             let seconds = Double(monotonicNanoseconds() - start) / 1e9
             rates.append(Double(options.steps * batch) / seconds)
         }
         let workers = engine.workerPhaseTimes
-        return BenchMeasurement(
+        var measurement = BenchMeasurement(
             configuration: configuration,
             samplesPerSecond: rates, phases: PhaseBreakdown(workers, reduce: .mean), phasesMax: PhaseBreakdown(workers, reduce: .max),
             fmaPeakGFLOPS: measurePeakGFLOPS(setup))
+        if let group, let exchange {
+            let alone = try exchangeAlone(exchange, floats: parameters.layout.count, shards: (batch + configuration.shardSize - 1) / configuration.shardSize, times: options.steps)
+            try gatherRanks(into: &measurement, group: group, exchange: exchange, alone: alone)
+        }
+        return measurement
+    }
+
+    /// Seconds per exchange of `times` exchanges back to back with nothing
+    /// computed between them (what the buffers hold does not matter): after
+    /// the first, the ranks are in step, so this is the transfer alone.
+    private static func exchangeAlone(_ exchange: ChainExchange, floats: Int, shards: Int, times: Int) throws(RecurError) -> Double {
+        do {
+            _ = try exchange.receivePartial(floats: floats, shardCount: shards)
+            try exchange.complete(floats: floats, shardCount: shards)
+            let start = monotonicNanoseconds()
+            for _ in 0..<times {
+                _ = try exchange.receivePartial(floats: floats, shardCount: shards)
+                try exchange.complete(floats: floats, shardCount: shards)
+            }
+            return Double(monotonicNanoseconds() - start) / 1e9 / Double(times)
+        } catch {
+            throw .system(error.description)
+        }
+    }
+
+    /// Adds every rank's phases and bytes sent per step to rank 0's measurement.
+    private static func gatherRanks(
+        into measurement: inout BenchMeasurement, group: ProcessGroup, exchange: ChainExchange, alone: Double
+    ) throws(RecurError) {
+        let mine = measurement.phases
+        let values = [
+            mine.forward, mine.backward, mine.allReduce, mine.exchange, mine.optimizer, mine.barrierWait,
+            Double(exchange.bytesSent) / Double(max(exchange.steps, 1)), alone,
+        ].map(\.bitPattern)
+        let all: [[UInt64]]
+        do {
+            all = try group.allGather(values, what: "the benchmark's results")
+        } catch {
+            throw .system(error.description)
+        }
+        let ranks = all.map { $0.map(Double.init(bitPattern:)) }
+        measurement.processes = group.size
+        measurement.bytesSentPerStep = ranks.map { $0[6] }
+        measurement.exchangeAloneSeconds = ranks.map { $0[7] }
+        measurement.rankPhases = ranks.map {
+            PhaseBreakdown(forward: $0[0], backward: $0[1], allReduce: $0[2], optimizer: $0[4], barrierWait: $0[5], exchange: $0[3])
+        }
     }
 
     /// The FMA throughput of all of `setup`'s workers running the probe at

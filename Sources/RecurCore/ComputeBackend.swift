@@ -170,6 +170,16 @@ public protocol ComputeBackend: Sendable {
         shape: ModelShape, layout: ParameterLayout, kept: KeptOutputs, samples: Int, columns: Range<Int>,
         gradients: UnsafeMutablePointer<Float>)
 
+    /// As ``outputWeightGradient(shape:layout:kept:samples:columns:gradients:)``,
+    /// but the chain of fused multiply-adds starts from the values already in
+    /// `gradients` rather than from zero: a batch split into consecutive
+    /// runs of samples, each continuing from the previous run's result, gets
+    /// the bits of the one product over the whole batch (what a reduction
+    /// across processes relies on).
+    func accumulateOutputWeightGradient(
+        shape: ModelShape, layout: ParameterLayout, kept: KeptOutputs, samples: Int, columns: Range<Int>,
+        gradients: UnsafeMutablePointer<Float>)
+
     /// `destination[i] = sources[0][i] + sources[1][i] + ...` for `i` in `range`,
     /// summed strictly left to right so the result does not depend on who sums.
     func sum(

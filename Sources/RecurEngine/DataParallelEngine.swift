@@ -54,44 +54,44 @@ public final class DataParallelEngine: @unchecked Sendable {
     /// setting only: see ``ShardPlan/shardsPerPass(workers:samplesPerPass:)``).
     public let samplesPerPass: Int
 
-    private let shape: ModelShape
-    private let layout: ParameterLayout
-    private let packedLayout: PackedLayout
-    private let packed: FloatBuffer
+    let shape: ModelShape
+    let layout: ParameterLayout
+    let packedLayout: PackedLayout
+    let packed: FloatBuffer
     /// The summed gradient of the last step.
     public let gradient: FloatBuffer
-    private let maxShards: Int
+    let maxShards: Int
     /// Samples of the largest pass: a worker's inputs and workspace hold one.
-    private let maxPassSamples: Int
-    private let passInputFloats: Int
+    let maxPassSamples: Int
+    let passInputFloats: Int
     // Per shard its gradient; per worker its workspace and the inputs of its
     // pass. Each is allocated and first touched by the worker that uses it
     // for a full batch.
-    private let shardGradients: WorkerSlots<PinnedMemory?>
-    private let passInputs: WorkerSlots<PinnedMemory?>
-    private let workspaces: WorkerSlots<PinnedMemory?>
+    let shardGradients: WorkerSlots<PinnedMemory?>
+    let passInputs: WorkerSlots<PinnedMemory?>
+    let workspaces: WorkerSlots<PinnedMemory?>
     // Raw pointers into the memory above, read on every step: reading them
     // takes no reference counts, which 16 workers would contend on.
-    private let passInputPointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
-    private let workspacePointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
-    private let shardLogits: UnsafeMutablePointer<Float>
-    private let shardLabels: UnsafeMutablePointer<Int32>
-    private let shardLengths: UnsafeMutablePointer<Int32>
-    private let shardGradientPointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
-    private let shardLosses: UnsafeMutablePointer<Float>
-    private let shardCorrect: UnsafeMutablePointer<Int>
+    let passInputPointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
+    let workspacePointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
+    let shardLogits: UnsafeMutablePointer<Float>
+    let shardLabels: UnsafeMutablePointer<Int32>
+    let shardLengths: UnsafeMutablePointer<Int32>
+    let shardGradientPointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
+    let shardLosses: UnsafeMutablePointer<Float>
+    let shardCorrect: UnsafeMutablePointer<Int>
     /// The batch's last-layer outputs and logit gradients, where every pass
     /// puts them (workspaces have no room for them), kept by the
     /// shards for the linear layer's weight gradient.
-    private let keptTop: FloatBuffer
-    private let keptLogitGradient: FloatBuffer
-    private let kept: KeptOutputs
+    let keptTop: FloatBuffer
+    let keptLogitGradient: FloatBuffer
+    let kept: KeptOutputs
     /// The first shard of the next pass to take in the current job.
-    private let nextShard = ManagedAtomic<Int>(0)
-    private let updatePlan: UpdatePlan
+    let nextShard = ManagedAtomic<Int>(0)
+    let updatePlan: UpdatePlan
     /// One cache line of phase times per worker, so workers never share a line.
-    private let phaseTimes: UnsafeMutablePointer<PhaseTimes>
-    private static let phaseStride = (MemoryLayout<PhaseTimes>.stride + 63) / 64 * 64 / MemoryLayout<PhaseTimes>.stride
+    let phaseTimes: UnsafeMutablePointer<PhaseTimes>
+    static let phaseStride = (MemoryLayout<PhaseTimes>.stride + 63) / 64 * 64 / MemoryLayout<PhaseTimes>.stride
 
     /// - Parameters:
     ///   - shardSize: samples per gradient shard. Results are bit-identical
@@ -207,7 +207,7 @@ public final class DataParallelEngine: @unchecked Sendable {
     /// The shards of the calling worker's next pass of the current job, up
     /// to `shardsPerPass` of them, or nil when all are taken.
     @inline(__always)
-    private func takePass(of plan: ShardPlan, shardsPerPass: Int) -> Range<Int>? {
+    func takePass(of plan: ShardPlan, shardsPerPass: Int) -> Range<Int>? {
         let first = nextShard.loadThenWrappingIncrement(by: shardsPerPass, ordering: .relaxed)
         return first < plan.shardCount ? first..<min(first + shardsPerPass, plan.shardCount) : nil
     }
@@ -296,12 +296,24 @@ public final class DataParallelEngine: @unchecked Sendable {
     /// `0..<count`), in batches of ``maxBatch``: the number classified
     /// correctly and the mean loss.
     public func evaluate(source: any SampleSource, count: Int) -> (correct: Int, meanLoss: Double) {
+        let result = evaluate(source: source, samples: 0..<count)
+        let loss = result.shardLosses.reduce(0.0) { $0 + Double($1) }
+        return (result.correct, count > 0 ? loss / Double(count) : 0)
+    }
+
+    /// Forward passes only over the samples `samples` of `source`, in
+    /// batches of ``maxBatch`` from `samples.lowerBound`: the number
+    /// classified correctly and each shard's summed loss, in order. Ranges
+    /// that start on multiples of ``maxBatch`` have the single evaluation's
+    /// shards, so processes that split a test set that way and add the
+    /// losses in order get its bits.
+    public func evaluate(source: any SampleSource, samples: Range<Int>) -> (correct: Int, shardLosses: [Float]) {
         var correct = 0
-        var loss = 0.0
+        var losses: [Float] = []
         var indices = [Int32](repeating: 0, count: maxBatch)
-        var first = 0
-        while first < count {
-            let batch = min(maxBatch, count - first)
+        var first = samples.lowerBound
+        while first < samples.upperBound {
+            let batch = min(maxBatch, samples.upperBound - first)
             for i in 0..<batch { indices[i] = Int32(first + i) }
             let plan = ShardPlan(batch: batch, shardSize: shardSize)
             let shardsPerPass = plan.shardsPerPass(workers: pool.count, samplesPerPass: samplesPerPass)
@@ -321,11 +333,11 @@ public final class DataParallelEngine: @unchecked Sendable {
             }
             for shard in 0..<plan.shardCount {
                 correct += shardCorrect[shard]
-                loss += Double(shardLosses[shard])
+                losses.append(shardLosses[shard])
             }
             first += batch
         }
-        return (correct, count > 0 ? loss / Double(count) : 0)
+        return (correct, losses)
     }
 
     /// Phase times summed since the last ``resetPhaseTimes()``, per worker.
@@ -340,7 +352,7 @@ public final class DataParallelEngine: @unchecked Sendable {
     /// Copies the samples of shards `shards` into the worker's input buffer
     /// and describes the pass over them. Labels, logits and losses of shards
     /// sit side by side, so they form the batch's in order.
-    private func gatherPass(
+    func gatherPass(
         _ shards: Range<Int>, plan: ShardPlan, source: any SampleSource, indices: SharedIndices,
         worker: Int, gradientScale: Float, withGradients: Bool
     ) -> ShardPass {
@@ -368,7 +380,7 @@ public final class DataParallelEngine: @unchecked Sendable {
 
     /// Samples of shard `shard` of the pass whose largest logit is the
     /// label's (first maximum wins).
-    private func countCorrect(_ pass: ShardPass, shard: Int) -> Int {
+    func countCorrect(_ pass: ShardPass, shard: Int) -> Int {
         guard let logits = pass.logits else { return 0 }
         let classes = shape.classes
         var correct = 0
@@ -384,6 +396,6 @@ public final class DataParallelEngine: @unchecked Sendable {
 
 /// A batch's sample indices, read by every worker during one `pool.run`
 /// while the caller keeps them alive.
-private struct SharedIndices: @unchecked Sendable {
+struct SharedIndices: @unchecked Sendable {
     let buffer: UnsafeBufferPointer<Int32>
 }

@@ -25,9 +25,11 @@ public struct ShardGradients: @unchecked Sendable {
 /// soon as it returns (while the block is still in cache). The result must
 /// depend only on the shards' gradients, never on which worker reduces
 /// what, so training stays bit-identical at any thread count. Today's
-/// implementation is ``ShardOrderedSum``; a reduction across processes
-/// would sum its process's shards the same way and exchange the block's
-/// partial sums in a fixed order.
+/// implementation is ``ShardOrderedSum``. Across processes the engine
+/// continues these same sums from the previous process's partial sums
+/// instead (``DataParallelEngine/step(source:indices:exchange:)`` with a
+/// ``StepExchange``), so the order of every addition stays the
+/// single-process one.
 public protocol GradientReduction: Sendable {
     /// Writes the batch's gradient of the parameters of `block` into
     /// `step.batchGradient`. Called concurrently for disjoint blocks.

@@ -8,8 +8,12 @@ public enum StepPhase: String, CaseIterable, Hashable, Sendable, Codable {
     case forward
     /// Backpropagation through time over the worker's shard.
     case backward
-    /// Summing the workers' gradients.
+    /// Summing the shards' gradients within the process ("shard sum"; the
+    /// raw value keeps its old name for reports written before).
     case allReduce
+    /// Passing partial sums between processes and receiving the batch's
+    /// gradient (runs across MPI ranks only; zero otherwise).
+    case exchange
     /// The Adam update.
     case optimizer
     /// Time spent waiting for the slowest worker (load imbalance).
@@ -20,7 +24,8 @@ public enum StepPhase: String, CaseIterable, Hashable, Sendable, Codable {
         switch self {
         case .forward: "forward"
         case .backward: "backward (BPTT)"
-        case .allReduce: "all-reduce"
+        case .allReduce: "shard sum"
+        case .exchange: "exchange (MPI)"
         case .optimizer: "optimizer"
         case .barrierWait: "barrier wait"
         }
@@ -31,7 +36,8 @@ public enum StepPhase: String, CaseIterable, Hashable, Sendable, Codable {
         switch self {
         case .forward: "forward"
         case .backward: "backward"
-        case .allReduce: "all_reduce"
+        case .allReduce: "shard_sum"
+        case .exchange: "exchange"
         case .optimizer: "optimizer"
         case .barrierWait: "barrier_wait"
         }
@@ -46,6 +52,8 @@ public struct PhaseTimes: Hashable, Sendable {
     /// Forming the batch's gradient for the worker's blocks: summing the
     /// shards' gradients, and the linear layer's weight gradient over the batch.
     public var allReduce: Int64 = 0
+    /// Waiting for the exchange between processes (every worker waits for it).
+    public var exchange: Int64 = 0
     public var optimizer: Int64 = 0
     /// Waiting at barriers for slower workers: the cost of load imbalance.
     public var barrierWait: Int64 = 0
@@ -53,7 +61,7 @@ public struct PhaseTimes: Hashable, Sendable {
 
     public init() {}
 
-    public var total: Int64 { forward + backward + allReduce + optimizer + barrierWait }
+    public var total: Int64 { forward + backward + allReduce + exchange + optimizer + barrierWait }
 }
 
 /// Seconds per training step spent in each phase of the step.
@@ -68,15 +76,20 @@ public struct PhaseBreakdown: Hashable, Sendable {
     /// Seconds per step forming the batch's gradient: summing the shards'
     /// gradients, and the linear layer's weight gradient over the batch.
     public var allReduce: Double
+    /// Seconds per step in the exchange between processes (0 for one process).
+    public var exchange: Double
     /// Seconds per step in the optimizer update.
     public var optimizer: Double
     /// Seconds per step waiting at barriers for slower workers.
     public var barrierWait: Double
 
-    public init(forward: Double, backward: Double, allReduce: Double, optimizer: Double, barrierWait: Double) {
+    public init(
+        forward: Double, backward: Double, allReduce: Double, optimizer: Double, barrierWait: Double, exchange: Double = 0
+    ) {
         self.forward = forward
         self.backward = backward
         self.allReduce = allReduce
+        self.exchange = exchange
         self.optimizer = optimizer
         self.barrierWait = barrierWait
     }
@@ -90,6 +103,7 @@ public struct PhaseBreakdown: Hashable, Sendable {
         case .forward: forward
         case .backward: backward
         case .allReduce: allReduce
+        case .exchange: exchange
         case .optimizer: optimizer
         case .barrierWait: barrierWait
         }
@@ -106,27 +120,34 @@ public struct PhaseBreakdown: Hashable, Sendable {
 
 extension PhaseBreakdown: Codable {
     private enum CodingKeys: String, CodingKey {
-        case forward, backward, allReduce, optimizer, barrierWait, total
+        case forward, backward, shardSum, exchange, optimizer, barrierWait, total
+        /// The shard sum's name in reports written before processes had an exchange.
+        case allReduce
     }
 
-    /// Decodes the five phases; a `total` key, written by ``encode(to:)`` for
-    /// readers of the JSON, is ignored because it is derived.
+    /// Decodes the phases; a `total` key, written by ``encode(to:)`` for
+    /// readers of the JSON, is ignored because it is derived. Reads reports
+    /// from before the exchange phase too: `allReduce` for the shard sum, no
+    /// `exchange` (zero).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             forward: try container.decode(Double.self, forKey: .forward),
             backward: try container.decode(Double.self, forKey: .backward),
-            allReduce: try container.decode(Double.self, forKey: .allReduce),
+            allReduce: try container.decodeIfPresent(Double.self, forKey: .shardSum)
+                ?? container.decode(Double.self, forKey: .allReduce),
             optimizer: try container.decode(Double.self, forKey: .optimizer),
-            barrierWait: try container.decode(Double.self, forKey: .barrierWait))
+            barrierWait: try container.decode(Double.self, forKey: .barrierWait),
+            exchange: try container.decodeIfPresent(Double.self, forKey: .exchange) ?? 0)
     }
 
-    /// Encodes the five phases and their ``total``.
+    /// Encodes the phases and their ``total``.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(forward, forKey: .forward)
         try container.encode(backward, forKey: .backward)
-        try container.encode(allReduce, forKey: .allReduce)
+        try container.encode(allReduce, forKey: .shardSum)
+        try container.encode(exchange, forKey: .exchange)
         try container.encode(optimizer, forKey: .optimizer)
         try container.encode(barrierWait, forKey: .barrierWait)
         try container.encode(total, forKey: .total)
@@ -146,6 +167,6 @@ extension PhaseBreakdown {
         }
         self.init(
             forward: value(\.forward), backward: value(\.backward), allReduce: value(\.allReduce),
-            optimizer: value(\.optimizer), barrierWait: value(\.barrierWait))
+            optimizer: value(\.optimizer), barrierWait: value(\.barrierWait), exchange: value(\.exchange))
     }
 }

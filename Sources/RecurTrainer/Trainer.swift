@@ -2,6 +2,7 @@ import RecurCheckpoint
 import RecurRuntime
 import RecurCore
 import RecurData
+import RecurDistributed
 import RecurEngine
 import RecurModel
 
@@ -33,18 +34,25 @@ public final class Trainer {
     private let interruption: () -> Int32?
     private var lastCheckpoint: String?
     private var lastCheckpointStep: Int?
+    /// The ranks of a run across processes (nil: this process alone), and
+    /// the exchange of every step between them.
+    public let group: ProcessGroup?
+    let exchange: ChainExchange?
+    /// Whether this process prints and writes files: rank 0, or the only process.
+    var isLeader: Bool { group?.isLeader ?? true }
 
     /// Loads the data and the starting point, starts the workers.
     public init(
         options requested: TrainingOptions, observer: any TrainingObserver,
-        interruption: @escaping () -> Int32? = { nil }
+        interruption: @escaping () -> Int32? = { nil }, group: ProcessGroup? = nil
     ) throws(RecurError) {
         try requested.validate()
         var options = requested
         var resumed: (path: String, checkpoint: LoadedCheckpoint, state: TrainingState)?
         let checkpointFolder = (options.checkpointDirectory ?? options.resume).map(CheckpointDirectory.init(path:))
         // Locked before anything in it is read: a second run on the folder stops here.
-        try checkpointFolder?.lock()
+        // Only the rank that writes checkpoints holds the lock.
+        if group?.isLeader ?? true { try checkpointFolder?.lock() }
         if let folder = options.resume, let checkpointFolder {
             guard let newest = try checkpointFolder.newest() else {
                 throw .input("--resume \(folder): no checkpoint-*.safetensors files there to resume from")
@@ -63,8 +71,9 @@ public final class Trainer {
         }
         // The machine before the data: a bad --threads fails before anything is read.
         setup = try ComputeSetup(threads: options.threads, pin: options.pin, backend: options.backend)
-        self.observer = observer
+        self.observer = group?.isLeader ?? true ? observer : QuietObserver()
         self.interruption = interruption
+        self.group = group
         let loaded: LoadedData
         do throws(DataSourceError) {
             loaded = try DataSource.load(options.dataRequest)
@@ -140,6 +149,9 @@ public final class Trainer {
         } catch {
             throw .system("cannot allocate worker memory: \(error)")
         }
+        exchange = group.map { ChainExchange(group: $0, floats: parameters.layout.count) }
+        exchange?.localStop = interruption
+        try requireSameRun()
     }
 
     public var stepsPerEpoch: Int { Self.stepsPerEpoch(samples: train.count, batchSize: options.batchSize) }
@@ -166,7 +178,7 @@ public final class Trainer {
             trainSamples: train.count, testSamples: test.count, epochs: options.epochs, batchSize: batchSize,
             stepsPerEpoch: stepsPerEpoch, threads: setup.pool.count, pin: options.pin.rawValue,
             backend: setup.backend.name, shardSize: options.shardSize, samplesPerPass: samplesPerPass,
-            seed: options.seed, startStep: globalStep))
+            seed: options.seed, startStep: globalStep, processes: group?.size))
         engine.resetPhaseTimes()
 
         var reports: [EpochReport] = []
@@ -185,7 +197,7 @@ public final class Trainer {
             while batch < stepsPerEpoch && globalStep < stepLimit {
                 let range = (batch * batchSize)..<min((batch + 1) * batchSize, train.count)
                 let start = monotonicSeconds()
-                let loss = order[range].withUnsafeBufferPointer { engine.step(source: train, indices: $0) }
+                let loss = try step(order[range])
                 seconds += monotonicSeconds() - start
                 globalStep += 1
                 batch += 1
@@ -201,7 +213,7 @@ public final class Trainer {
                     epoch: epoch + 1, step: batch, stepsInEpoch: stepsPerEpoch, globalStep: globalStep,
                     loss: lossSum / Double(samples), samplesPerSecond: Double(samples) / seconds))
                 let position = TrainingPosition(epoch: epoch, nextBatch: batch, batchesPerEpoch: stepsPerEpoch)
-                if let signal = interruption() {
+                if let signal = exchange.map({ $0.agreedStop }) ?? interruption() {
                     try saveCheckpoint(at: position, globalStep: globalStep, fallback: true)
                     interruptedBy = signal
                     trainSeconds += seconds
@@ -218,7 +230,7 @@ public final class Trainer {
             runLossSum += lossSum
             guard steps > 0 else { break }
             let evaluationStart = monotonicSeconds()
-            let evaluation = evaluate()
+            let evaluation = try evaluate()
             let held = validation.map { engine.evaluate(source: $0, count: $0.count) }
             reports.append(EpochReport(
                 epoch: epoch + 1, steps: steps, samples: samples, trainLoss: lossSum / Double(samples),
@@ -238,16 +250,19 @@ public final class Trainer {
         var savedModel: String?
         if let path = options.save {
             try requireFiniteParameters(globalStep: globalStep)
+            savedModel = path
+        }
+        if let path = options.save, isLeader {
             do {
                 try Checkpoint.save(
                     parameters: engine.parameters, optimizer: nil, training: nil, metadata: dataMetadata, to: path)
             } catch {
                 throw .output(error.description)
             }
-            savedModel = path
         }
         let stepsTaken = engine.workerPhaseTimes.first?.steps ?? 0
-        let final: (accuracy: Double, meanLoss: Double) = reports.last.map { ($0.testAccuracy, $0.testLoss) } ?? evaluate()
+        let final: (accuracy: Double, meanLoss: Double)
+        if let last = reports.last { final = (last.testAccuracy, last.testLoss) } else { final = try evaluate() }
         let summary = TrainingSummary(
             epochs: reports, steps: globalStep,
             trainLoss: trainedSamples > 0 ? runLossSum / Double(trainedSamples) : nil,
@@ -256,15 +271,15 @@ public final class Trainer {
             threads: setup.pool.count, batchSize: batchSize, backend: setup.backend.name, savedModel: savedModel,
             phases: stepsTaken > 0 ? PhaseBreakdown(engine.workerPhaseTimes, reduce: .mean) : nil,
             phasesMax: stepsTaken > 0 ? PhaseBreakdown(engine.workerPhaseTimes, reduce: .max) : nil, interruptedBy: interruptedBy.map(Self.signalName),
-            lastCheckpoint: lastCheckpoint)
+            lastCheckpoint: lastCheckpoint, exchange: exchangeSummary)
         observer.finished(summary)
         return summary
     }
 
     /// Test-set accuracy and mean loss of the current parameters.
-    public func evaluate() -> (accuracy: Double, meanLoss: Double) {
+    public func evaluate() throws(RecurError) -> (accuracy: Double, meanLoss: Double) {
         let count = min(options.evaluationLimit ?? test.count, test.count)
-        let result = engine.evaluate(source: test, count: count)
+        let result = group != nil ? try evaluateAcrossRanks(count: count) : engine.evaluate(source: test, count: count)
         return (Double(result.correct) / Double(max(count, 1)), result.meanLoss)
     }
 
@@ -277,6 +292,11 @@ public final class Trainer {
             batchSize: options.batchSize, learningRate: options.learningRate, shardSize: options.shardSize,
             epochs: options.epochs, stepLimit: options.steps)
         try requireFiniteParameters(globalStep: globalStep)
+        // Every rank holds the same parameters; one writes them.
+        guard isLeader else {
+            lastCheckpointStep = globalStep
+            return
+        }
         let path = try folder.save(parameters: engine.parameters, optimizer: optimizer, state: state, metadata: dataMetadata)
         lastCheckpoint = path
         lastCheckpointStep = globalStep

@@ -21,6 +21,8 @@ public struct TrainingStart: Codable, Sendable {
     public var seed: UInt64
     /// Optimizer steps already taken (a resumed run starts past 0).
     public var startStep: Int
+    /// Under mpirun: the number of ranks (`threads` is per rank); nil for one process.
+    public var processes: Int? = nil
 }
 
 /// Progress within an epoch.
@@ -93,6 +95,8 @@ public struct TrainingSummary: Codable, Sendable {
     public var interruptedBy: String?
     /// The last checkpoint this run wrote, if any: `recur train --resume` its folder.
     public var lastCheckpoint: String?
+    /// For a run across processes: their count and what the exchange between them cost.
+    public var exchange: ExchangeSummary? = nil
 }
 
 /// Receives a run's events as they happen (on the training thread).

@@ -86,7 +86,7 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             For each configuration: samples/s (median, min, max over repeats), speedup over \
             1 thread, parallel efficiency, GFLOP/s and its share of this machine's measured FMA \
-            peak, and the time per step in forward, BPTT, all-reduce, optimizer and barrier waits.
+            peak, and the time per step in forward, BPTT, shard sum, optimizer and barrier waits, and under mpirun the exchange between processes and the bytes each rank sends per step.
 
             FLOPs count the matrix products of one forward and backward pass, a multiply-add \
             as two, each over all of a layer's gates (4 x hidden rows for --cell lstm, 3 x \
@@ -108,14 +108,27 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write every figure as JSON here.", valueName: "file")) var json: String?
     @Option(help: ArgumentHelp("Write every figure as CSV here.", valueName: "file")) var csv: String?
     @Option(help: ArgumentHelp("Write an SVG plot (throughput and phases) here.", valueName: "file.svg")) var plot: String?
+    @OptionGroup var distributedOptions: DistributedOptions
 
     func run() throws {
         for (path, option) in [(json, "--json"), (csv, "--csv"), (plot, "--plot")] {
             if let path { try OutputPath.requireWritable(path, option: option) }
         }
         let options = try sweep.benchOptions(batchSizes: batchSizes.values, defaultSteps: 20, defaultRepeats: 3)
-        let report = try BenchRunner.run(options) { Console.error($0) }
+        let group = try distributedOptions.processGroup(environment: currentEnvironment())
+        let leader = group?.isLeader ?? true
+        let report = try BenchRunner.run(options, group: group) { if leader { Console.error($0) } }
+        if let group {
+            do {
+                try group.synchronize(what: "the end of the benchmark")
+            } catch {
+                throw RecurError.system(error.description)
+            }
+            group.messages.finalize()
+            guard leader else { return }
+        }
         Console.block(report.table())
+        if group != nil { Console.block(report.rankTable()) }
         if let json { try writeTextFile(try report.json(), to: json, option: "--json") }
         if let csv { try writeTextFile(report.csv(), to: csv, option: "--csv") }
         if let plot { try writeTextFile(try report.svg(), to: plot, option: "--plot") }

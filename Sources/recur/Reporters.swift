@@ -16,7 +16,7 @@ final class TextReporter: TrainingObserver {
         Console.line(
             "\(start.model), \(start.parameters) parameters; \(start.trainSamples) training and \(start.testSamples) test samples")
         Console.line(
-            "\(start.epochs) epochs of \(start.stepsPerEpoch) steps at batch \(start.batchSize); \(start.threads) threads (pin \(start.pin)), "
+            "\(start.epochs) epochs of \(start.stepsPerEpoch) steps at batch \(start.batchSize); \(start.processes.map { "\($0) ranks x " } ?? "")\(start.threads) threads (pin \(start.pin)), "
                 + "\(start.backend) kernels, shards of \(start.shardSize) in passes of up to \(start.samplesPerPass) samples, seed \(start.seed)"
                 + (start.startStep > 0 ? "; resuming after step \(start.startStep)" : ""))
     }
@@ -70,7 +70,7 @@ final class TextReporter: TrainingObserver {
             Console.line("time per step (mean over \(summary.threads) workers / slowest worker), ms:")
             let rows: [(String, Double, Double)] = [
                 ("forward", mean.forward, slowest.forward), ("BPTT", mean.backward, slowest.backward),
-                ("all-reduce", mean.allReduce, slowest.allReduce), ("optimizer", mean.optimizer, slowest.optimizer),
+                ("shard sum", mean.allReduce, slowest.allReduce), ("exchange", mean.exchange, slowest.exchange), ("optimizer", mean.optimizer, slowest.optimizer),
                 ("barrier wait", mean.barrierWait, slowest.barrierWait), ("total", mean.total, slowest.total),
             ]
             for (name, average, maximum) in rows {

@@ -3,6 +3,8 @@ import RecurCheckpoint
 import ArgumentParser
 import RecurTrainer
 import RecurCore
+import RecurDistributed
+import RecurRuntime
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,6 +24,7 @@ struct TrainCommand: ParsableCommand {
               recur train --data ../shared/data/uea/BasicMotions --cell gru --hidden 64 --head last --batch-size 16
               recur train --train a_TRAIN.ts --test a_TEST.ts --validation-split 0.2
               recur train --data mydata.npz --normalize standard --save model.safetensors
+              mpirun -np 4 --map-by numa --bind-to numa recur train --checkpoint-dir runs/b   (same bits on 4 ranks)
             """)
 
     @Option(parsing: .unconditional, help: "Passes over the training set (default 2).") var epochs: Int?
@@ -51,12 +54,13 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("eval-limit"), parsing: .unconditional, help: ArgumentHelp("Evaluate on only the first N test samples.", valueName: "N"))
     var evaluationLimit: Int?
     @Flag(help: "Print one JSON object per line instead of text.") var json = false
-    @Flag(help: "Print the time per step in each phase (forward, BPTT, all-reduce, optimizer, barrier waits).")
+    @Flag(help: "Print the time per step in each phase (forward, BPTT, shard sum, exchange between processes, optimizer, barrier waits).")
     var profile = false
     @OptionGroup var cellOptions: CellOptions
     @OptionGroup var workers: WorkerOptions
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var datasetOptions: DatasetOptions
+    @OptionGroup var distributedOptions: DistributedOptions
 
     func run() throws {
         var options = TrainingOptions()
@@ -95,15 +99,26 @@ struct TrainCommand: ParsableCommand {
         let reporter: any TrainingObserver = json ? JSONReporter() : TextReporter(profile: profile)
         Signals.install()
         let summary: TrainingSummary
+        let group: ProcessGroup?
         do {
-            let trainer = try Trainer(options: options, observer: reporter, interruption: Signals.pending)
+            group = try distributedOptions.processGroup(environment: options.environment)
+            let trainer = try Trainer(options: options, observer: reporter, interruption: Signals.pending, group: group)
             for warning in trainer.setup.warnings { Console.error(warning) }
             summary = try trainer.run()
         } catch {
             if json { JSONLines.print(ErrorEvent(message: error.description, exitCode: error.exitCode)) }
             throw error
         }
-        if let signal = Signals.pending() {
+        if let group {
+            do {
+                try group.synchronize(what: "the end of the run")
+            } catch {
+                throw RecurError.system(error.description)
+            }
+            group.messages.finalize()
+        }
+        // Under mpirun a rank may stop because another rank was signalled.
+        if let signal = Signals.pending() ?? summary.interruptedBy.flatMap(signalNumber) {
             if let saved = summary.lastCheckpoint {
                 Console.error(
                     "recur: stopped by \(summary.interruptedBy ?? "a signal") after saving \(saved); "
@@ -117,6 +132,11 @@ struct TrainCommand: ParsableCommand {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return String(path[..<slash])
     }
+}
+
+/// The number of a signal `Trainer` names ("SIGINT"), for the exit status.
+private func signalNumber(_ name: String) -> Int32? {
+    ["SIGHUP": 1, "SIGINT": 2, "SIGTERM": 15][name]
 }
 
 /// The process environment as a dictionary.

@@ -45,7 +45,7 @@ import Testing
         let report = try ReportingFixtures.report()
         let records = parseCSV(report.csv())
         #expect(records.first == BenchReport.csvColumns)
-        #expect(BenchReport.csvColumns.count == 15 + 2 * 6)
+        #expect(BenchReport.csvColumns.count == 15 + 2 * 7)
         #expect(BenchReport.csvColumns.contains("barrier_wait_max_s"))
         #expect(records.count == 1 + report.results.count)
         #expect(records.dropFirst().allSatisfy { $0.count == BenchReport.csvColumns.count })

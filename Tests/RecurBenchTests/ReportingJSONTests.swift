@@ -1,3 +1,4 @@
+import RecurEngine
 import Foundation
 import Testing
 
@@ -39,7 +40,7 @@ import Testing
             #expect(first[key] != nil, "missing \(key)")
         }
         let phases = try #require(first["phases"] as? [String: Double])
-        #expect(Set(phases.keys) == ["forward", "backward", "allReduce", "optimizer", "barrierWait", "total"])
+        #expect(Set(phases.keys) == ["forward", "backward", "shardSum", "exchange", "optimizer", "barrierWait", "total"])
         #expect(first["medianSamplesPerSecond"] as? Double == 1450)
     }
 
@@ -88,5 +89,17 @@ import Testing
 
     private func machineJSON() throws -> String {
         String(decoding: try JSONEncoder().encode(ReportingFixtures.machine()), as: UTF8.self)
+    }
+}
+
+/// Reports written before the exchange phase named the shard sum `allReduce`
+/// and had no `exchange`: they still decode.
+@Suite("Phase breakdown JSON from before the exchange")
+struct LegacyPhaseJSONTests {
+    @Test func decodesAllReduceAsTheShardSum() throws {
+        let json = #"{"forward":1,"backward":2,"allReduce":3,"optimizer":4,"barrierWait":5,"total":15}"#
+        let phases = try JSONDecoder().decode(PhaseBreakdown.self, from: Data(json.utf8))
+        #expect(phases == PhaseBreakdown(forward: 1, backward: 2, allReduce: 3, optimizer: 4, barrierWait: 5))
+        #expect(phases.exchange == 0)
     }
 }

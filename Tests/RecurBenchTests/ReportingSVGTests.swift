@@ -66,7 +66,7 @@ private final class ElementCollector: NSObject, XMLParserDelegate {
         let report = try ReportingFixtures.report()
         let document = try #require(ElementCollector.parse(try report.svg(phaseBatchSize: 256)))
         #expect(document.text.contains("Time per step by phase, batch 256"))
-        #expect(document.count("rect", classed: "segment") == 25)
+        #expect(document.count("rect", classed: "segment") == 5 * StepPhase.allCases.count)
         #expect(throws: BenchReportError.unknownBatchSize(128, available: [64, 256])) { try report.svg(phaseBatchSize: 128) }
     }
 

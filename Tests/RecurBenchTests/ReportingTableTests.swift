@@ -9,7 +9,7 @@ import Testing
         let lines = report.table().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let headerIndex = try #require(lines.firstIndex { $0.hasPrefix("threads") })
         let header = lines[headerIndex]
-        for column in ["batch", "samples/s (min-max)", "speedup", "eff.", "GFLOP/s", "peak", "fwd ms", "bwd ms", "reduce ms",
+        for column in ["batch", "samples/s (min-max)", "speedup", "eff.", "GFLOP/s", "peak", "fwd ms", "bwd ms", "sum ms", "exch ms",
                        "opt ms", "wait ms", "wait max ms", "total ms"] {
             #expect(header.contains(column), "missing column \(column)")
         }

@@ -36,6 +36,7 @@ final class RunningCommand {
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments
         }
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.currentDirectoryURL = URL(fileURLWithPath: directory ?? temporaryWorkingDirectory?.path ?? ".")
         process.standardInput = FileHandle.nullDevice
         if !environment.isEmpty {

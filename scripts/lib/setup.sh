@@ -2,7 +2,9 @@
 # Installs what a fresh Debian/Ubuntu machine lacks with apt-get (as root, or
 # through sudo), and says exactly what to do where it cannot.
 
-RECUR_APT_PACKAGES=(libhwloc-dev zlib1g-dev pkg-config gzip ca-certificates curl)
+# Open MPI (openmpi-bin, libopenmpi-dev) for `mpirun -np P recur train` and the MPI tests; recur
+# itself loads libmpi.so.40 only when mpirun starts it, so it builds and runs without it.
+RECUR_APT_PACKAGES=(libhwloc-dev zlib1g-dev pkg-config gzip ca-certificates curl openmpi-bin libopenmpi-dev)
 
 recur_die() {
     echo "error: $*" >&2

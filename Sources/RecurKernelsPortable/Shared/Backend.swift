@@ -32,6 +32,15 @@ public struct Backend: ComputeBackend {
             columns: columns, gradients: gradients)
     }
 
+    public func accumulateOutputWeightGradient(
+        shape: ModelShape, layout: ParameterLayout, kept: KeptOutputs, samples: Int, columns: Range<Int>,
+        gradients: UnsafeMutablePointer<Float>
+    ) {
+        outputWeightProduct(
+            shape: shape, layout: layout, logitGradient: kept.logitGradient, top: kept.top, samples: samples,
+            columns: columns, gradients: gradients, accumulate: true)
+    }
+
     public func fmaPeakProbe(iterations: Int) -> Double {
         // The checksum is returned by the probe so the chains are not optimised away.
         PeakProbe.run(iterations: iterations).flops

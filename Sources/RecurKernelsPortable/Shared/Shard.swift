@@ -65,10 +65,14 @@ extension ShardPass {
 /// ``ProductShape/linearWeightGradient(_:samples:columns:)``.
 func outputWeightProduct(
     shape: ModelShape, layout: ParameterLayout, logitGradient: UnsafePointer<Float>, top: UnsafePointer<Float>,
-    samples: Int, columns: Range<Int>, gradients: UnsafeMutablePointer<Float>
+    samples: Int, columns: Range<Int>, gradients: UnsafeMutablePointer<Float>, accumulate: Bool = false
 ) {
+    var product = ProductShape.linearWeightGradient(shape, samples: samples, columns: columns.count)
+    // Accumulating loads C into the zeroed accumulators before the chain over
+    // the samples, so the chain continues exactly from C's values.
+    product.accumulate = accumulate
     MatrixProduct(
-        .linearWeightGradient(shape, samples: samples, columns: columns.count),
+        product,
         a: logitGradient, b: top + columns.lowerBound,
         c: gradients + layout.outputWeight.offset + columns.lowerBound
     ).run()

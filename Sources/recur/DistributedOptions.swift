@@ -1,0 +1,43 @@
+import ArgumentParser
+import RecurDistributed
+import RecurRuntime
+
+/// Whether a command runs as one rank of an MPI job: by default when
+/// mpirun started it (its variables are in the environment), so
+/// `mpirun -np 4 recur train ...` needs no option; MPI is loaded only then.
+struct DistributedOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "Run across processes: auto (when started by mpirun), mpi (always; MPI must be installed) or none.",
+            valueName: "auto|mpi|none"))
+    var distributed: String = "auto"
+
+    @Option(
+        name: .customLong("exchange-timeout"), parsing: .unconditional,
+        help: ArgumentHelp("Seconds a rank waits for another before it ends the run naming it (default 30).", valueName: "seconds"))
+    var exchangeTimeout: Double = 30
+
+    func validate() throws {
+        guard ["auto", "mpi", "none"].contains(distributed) else {
+            throw ValidationError("--distributed must be auto, mpi or none (got '\(distributed)')")
+        }
+        guard exchangeTimeout.isFinite && exchangeTimeout > 0 else {
+            throw ValidationError("--exchange-timeout must be a positive number of seconds (got \(exchangeTimeout))")
+        }
+    }
+
+    /// The MPI job this process is a rank of, started; nil for a run on its own.
+    func processGroup(environment: [String: String]) throws(RecurError) -> ProcessGroup? {
+        switch distributed {
+        case "none": return nil
+        case "auto" where !ProcessGroup.launchedByMPI(environment: environment): return nil
+        default: break
+        }
+        do {
+            let messages = try MessagePassing.start(library: environment["RECUR_MPI_LIBRARY"])
+            return ProcessGroup(messages: messages, timeout: exchangeTimeout)
+        } catch {
+            throw .system(error.description)
+        }
+    }
+}
