@@ -31,19 +31,10 @@ struct KillDuringWriteTests {
                         + (previous != nil ? ["--resume", folder] : ["--checkpoint-dir", folder])))
             // Once this run has saved a checkpoint of its own (however slow its
             // start-up on a loaded machine), kill it at a random moment of the
-            // steps and writes that follow. The killer is a thread of its own:
-            // a task's sleep can oversleep by seconds while other tests hold
-            // the cooperative threads, long enough for the run to finish.
-            let pid = running.processIdentifier, delay = useconds_t(random.next() % 250_000)
-            let killer = Thread {
-                let deadline = ContinuousClock.now + .seconds(60)
-                while ContinuousClock.now < deadline, Self.newestStep(in: folder) ?? -1 <= previous ?? -1 {
-                    usleep(5_000)
-                }
-                usleep(delay)
-                kill(pid, SIGKILL)
-            }
-            killer.start()
+            // steps and writes that follow.
+            running.send(
+                SIGKILL, once: { Self.newestStep(in: folder) ?? -1 > previous ?? -1 },
+                after: .milliseconds(Int(random.next() % 250)))
             let result = try await running.wait(timeout: .seconds(90))
             let finished = result.signal == nil
             if !finished { kills += 1 }

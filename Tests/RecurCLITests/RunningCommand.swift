@@ -66,6 +66,25 @@ final class RunningCommand {
         kill(process.processIdentifier, signalNumber)
     }
 
+    /// Sends `signalNumber` from a thread of its own once `condition` holds
+    /// (polled every 5 ms; at the latest after `timeout`), `delay` later.
+    /// Not from a task: a task's sleep can oversleep by seconds while other
+    /// tests hold the cooperative threads, and a run meant to be stopped at
+    /// its first checkpoint would train on for thousands of steps.
+    func send(
+        _ signalNumber: Int32, once condition: @escaping @Sendable () -> Bool, after delay: Duration = .zero,
+        timeout: Duration = .seconds(90)
+    ) {
+        let pid = process.processIdentifier
+        let delayMicroseconds = useconds_t(delay.components.seconds * 1_000_000 + delay.components.attoseconds / 1_000_000_000_000)
+        Thread {
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline, !condition() { usleep(5_000) }
+            usleep(delayMicroseconds)
+            kill(pid, signalNumber)
+        }.start()
+    }
+
     /// Waits until the process ends, or kills it (SIGKILL) after `timeout`
     /// and reports ``CommandResult/timedOut``.
     func wait(timeout: Duration) async throws -> CommandResult {

@@ -7,8 +7,8 @@ import Testing
 /// checkpoint, and exit with 128+N; resuming then gives the uninterrupted model.
 @Suite("Signals")
 struct SignalTests {
-    /// Starts a long run, waits for its first checkpoint, sends `signalNumber`
-    /// and returns how it ended, with the checkpoint folder.
+    /// Starts a long run, sends `signalNumber` once its first checkpoint is
+    /// there, and returns how it ended, with the checkpoint folder.
     /// `inheritingBlockedStopSignals` as for ``RunningCommand``.
     private func interruptedRun(
         _ signalNumber: Int32, json: Bool, in work: TemporaryDirectory, inheritingBlockedStopSignals: Bool = false
@@ -18,13 +18,10 @@ struct SignalTests {
             TinyTraining(data: try Fixtures.requireMNIST(), steps: 100_000).arguments(
                 ["--checkpoint-dir", folder, "--checkpoint-every", "5"] + (json ? ["--json"] : [])),
             inheritingBlockedStopSignals: inheritingBlockedStopSignals)
-        let deadline = ContinuousClock.now + .seconds(90)
-        while CheckpointFiles.list(in: folder).isEmpty && running.isRunning && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        try #require(!CheckpointFiles.list(in: folder).isEmpty, "no checkpoint appeared in \(folder)")
-        running.send(signalNumber)
-        return (try await running.wait(timeout: .seconds(30)), folder)
+        running.send(signalNumber, once: { !CheckpointFiles.list(in: folder).isEmpty })
+        let result = try await running.wait(timeout: .seconds(120))
+        try #require(!CheckpointFiles.list(in: folder).isEmpty, "no checkpoint appeared in \(folder): \(result)")
+        return (result, folder)
     }
 
     /// Checks the newest checkpoint in `folder` reads back, and resumes from it
