@@ -38,16 +38,9 @@ extension DataParallelEngine {
             pool.run { [self] worker in
                 var times = phaseTimes[worker * Self.phaseStride]
                 var clock = monotonicNanoseconds()
-                while let shards = takePass(of: plan, shardsPerPass: shardsPerPass) {
-                    let pass = gatherPass(shards, plan: plan, source: source, indices: localIndices, worker: worker,
-                                          gradientScale: gradientScale, withGradients: true)
-                    _ = backend.forward(pass)
-                    let forwardEnd = monotonicNanoseconds()
-                    times.forward += forwardEnd - clock
-                    backend.backward(pass)
-                    clock = monotonicNanoseconds()
-                    times.backward += clock - forwardEnd
-                }
+                runPasses(
+                    of: plan, shardsPerPass: shardsPerPass, source: source, indices: localIndices, worker: worker,
+                    gradientScale: gradientScale, times: &times, clock: &clock)
                 phaseTimes[worker * Self.phaseStride] = times
             }
         }

@@ -212,6 +212,27 @@ public final class DataParallelEngine: @unchecked Sendable {
         return first < plan.shardCount ? first..<min(first + shardsPerPass, plan.shardCount) : nil
     }
 
+    /// The calling worker's part of a step's forward and BPTT: passes of
+    /// `plan`'s shards taken from the shared counter until none is left,
+    /// their time added to `times`; `clock` is the time the work began and
+    /// becomes the time it ended.
+    @inline(__always)
+    func runPasses(
+        of plan: ShardPlan, shardsPerPass: Int, source: any SampleSource, indices: SharedIndices, worker: Int,
+        gradientScale: Float, times: inout PhaseTimes, clock: inout Int64
+    ) {
+        while let shards = takePass(of: plan, shardsPerPass: shardsPerPass) {
+            let pass = gatherPass(shards, plan: plan, source: source, indices: indices, worker: worker,
+                                  gradientScale: gradientScale, withGradients: true)
+            _ = backend.forward(pass)
+            let forwardEnd = monotonicNanoseconds()
+            times.forward += forwardEnd - clock
+            backend.backward(pass)
+            clock = monotonicNanoseconds()
+            times.backward += clock - forwardEnd
+        }
+    }
+
     /// One training step on the samples at `indices` (at most ``maxBatch``):
     /// mean cross-entropy loss, its gradient, one Adam update. Returns the
     /// batch's mean loss before the update. The engine must have an optimizer.
@@ -248,16 +269,9 @@ public final class DataParallelEngine: @unchecked Sendable {
         pool.run { [self] worker in
             var times = phaseTimes[worker * Self.phaseStride]
             var clock = monotonicNanoseconds()
-            while let shards = takePass(of: plan, shardsPerPass: shardsPerPass) {
-                let pass = gatherPass(shards, plan: plan, source: source, indices: indices, worker: worker,
-                                      gradientScale: gradientScale, withGradients: true)
-                _ = backend.forward(pass)
-                let forwardEnd = monotonicNanoseconds()
-                times.forward += forwardEnd - clock
-                backend.backward(pass)
-                clock = monotonicNanoseconds()
-                times.backward += clock - forwardEnd
-            }
+            runPasses(
+                of: plan, shardsPerPass: shardsPerPass, source: source, indices: indices, worker: worker,
+                gradientScale: gradientScale, times: &times, clock: &clock)
             pool.barrier.wait()
             var now = monotonicNanoseconds()
             times.barrierWait += now - clock

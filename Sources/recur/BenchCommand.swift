@@ -119,12 +119,7 @@ struct BenchCommand: ParsableCommand {
         let leader = group?.isLeader ?? true
         let report = try BenchRunner.run(options, group: group) { if leader { Console.error($0) } }
         if let group {
-            do {
-                try group.synchronize(what: "the end of the benchmark")
-            } catch {
-                throw RecurError.system(error.description)
-            }
-            group.messages.finalize()
+            try group.finish("the end of the benchmark")
             guard leader else { return }
         }
         Console.block(report.table())

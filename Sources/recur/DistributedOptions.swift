@@ -41,3 +41,16 @@ struct DistributedOptions: ParsableArguments {
         }
     }
 }
+
+extension ProcessGroup {
+    /// Waits until every rank reaches the end of `what` (so none exits while
+    /// rank 0 still writes), then shuts MPI down.
+    func finish(_ what: String) throws(RecurError) {
+        do {
+            try synchronize(what: what)
+        } catch {
+            throw RecurError.system(error.description)
+        }
+        messages.finalize()
+    }
+}

@@ -110,12 +110,7 @@ struct TrainCommand: ParsableCommand {
             throw error
         }
         if let group {
-            do {
-                try group.synchronize(what: "the end of the run")
-            } catch {
-                throw RecurError.system(error.description)
-            }
-            group.messages.finalize()
+            try group.finish("the end of the run")
         }
         // Under mpirun a rank may stop because another rank was signalled.
         if let signal = Signals.pending() ?? summary.interruptedBy.flatMap(signalNumber) {
