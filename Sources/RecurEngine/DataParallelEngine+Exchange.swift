@@ -52,8 +52,7 @@ extension DataParallelEngine {
 
         // 3. Continue the sums with this process's shards.
         let localCount = samples.isEmpty ? 0 : plan.shardCount
-        let sources = UnsafeMutablePointer<UnsafeMutablePointer<Float>>.allocate(capacity: localCount + 1)
-        defer { sources.deallocate() }
+        let sources = chainedSumSources
         var sourceCount = 0
         if let incoming {
             sources[0] = UnsafeMutablePointer(mutating: incoming)

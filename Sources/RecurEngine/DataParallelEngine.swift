@@ -78,6 +78,9 @@ public final class DataParallelEngine: @unchecked Sendable {
     let shardLabels: UnsafeMutablePointer<Int32>
     let shardLengths: UnsafeMutablePointer<Int32>
     let shardGradientPointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
+    /// A step across processes sums the partial sum it receives, then its
+    /// shards' gradients: their pointers, in that order (at most `maxShards + 1`).
+    let chainedSumSources: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
     let shardLosses: UnsafeMutablePointer<Float>
     let shardCorrect: UnsafeMutablePointer<Int>
     /// The batch's last-layer outputs and logit gradients, where every pass
@@ -134,6 +137,7 @@ public final class DataParallelEngine: @unchecked Sendable {
         shardLengths = .allocate(capacity: maxShards * shardSize)
         shardLengths.initialize(repeating: 0, count: maxShards * shardSize)
         shardGradientPointers = .allocate(capacity: maxShards)
+        chainedSumSources = .allocate(capacity: maxShards + 1)
         shardLosses = .allocate(capacity: maxShards)
         shardLosses.initialize(repeating: 0, count: maxShards)
         shardCorrect = .allocate(capacity: maxShards)
@@ -153,6 +157,7 @@ public final class DataParallelEngine: @unchecked Sendable {
         shardLengths.deallocate()
         shardLogits.deallocate()
         shardGradientPointers.deallocate()
+        chainedSumSources.deallocate()
         passInputPointers.deallocate()
         workspacePointers.deallocate()
         shardLosses.deallocate()

@@ -70,8 +70,7 @@ public struct ModelRun {
         var first = 0
         while first < data.count {
             let count = min(batch, data.count - first)
-            let chunk = first == 0 && count == data.count ? data : data.subset((first..<first + count).map { Int32($0) })
-            _ = engine.evaluate(source: chunk, count: count)
+            _ = engine.evaluate(source: data, samples: first..<first + count)
             logits += engine.logits(count: count)
             first += count
         }

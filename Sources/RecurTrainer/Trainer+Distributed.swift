@@ -88,12 +88,12 @@ extension Trainer {
         return digest
     }
 
-    /// The test set split between ranks in whole batches, the correct
+    /// The first `count` samples of `data` split between ranks in whole batches, the correct
     /// counts added and the losses summed in the single-process order.
-    func evaluateAcrossRanks(count: Int) throws(RecurError) -> (correct: Int, meanLoss: Double) {
-        guard let group else { return engine.evaluate(source: test, count: count) }
+    func evaluateAcrossRanks(_ data: Dataset, count: Int) throws(RecurError) -> (correct: Int, meanLoss: Double) {
+        guard let group else { return engine.evaluate(source: data, count: count) }
         let samples = group.evaluationSamples(count: count, batch: engine.maxBatch)
-        let local = engine.evaluate(source: test, samples: samples)
+        let local = engine.evaluate(source: data, samples: samples)
         do {
             let lossSum = try group.chain { start in local.shardLosses.reduce(start) { $0 + Double($1) } }
             let all = try group.allGather([UInt64(local.correct), lossSum.bitPattern], what: "the evaluation")

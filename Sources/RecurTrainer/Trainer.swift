@@ -231,12 +231,12 @@ public final class Trainer {
             guard steps > 0 else { break }
             let evaluationStart = monotonicSeconds()
             let evaluation = try evaluate()
-            let held = validation.map { engine.evaluate(source: $0, count: $0.count) }
+            var held: (accuracy: Double, meanLoss: Double)?
+            if let validation { held = try evaluate(validation, count: validation.count) }
             reports.append(EpochReport(
                 epoch: epoch + 1, steps: steps, samples: samples, trainLoss: lossSum / Double(samples),
                 testLoss: evaluation.meanLoss, testAccuracy: evaluation.accuracy,
-                validationLoss: held?.meanLoss,
-                validationAccuracy: held.map { Double($0.correct) / Double(max(validation?.count ?? 1, 1)) },
+                validationLoss: held?.meanLoss, validationAccuracy: held?.accuracy,
                 seconds: seconds, samplesPerSecond: Double(samples) / seconds,
                 evaluationSeconds: monotonicSeconds() - evaluationStart))
             observer.finishedEpoch(reports[reports.count - 1])
@@ -278,8 +278,14 @@ public final class Trainer {
 
     /// Test-set accuracy and mean loss of the current parameters.
     public func evaluate() throws(RecurError) -> (accuracy: Double, meanLoss: Double) {
-        let count = min(options.evaluationLimit ?? test.count, test.count)
-        let result = group != nil ? try evaluateAcrossRanks(count: count) : engine.evaluate(source: test, count: count)
+        try evaluate(test, count: min(options.evaluationLimit ?? test.count, test.count))
+    }
+
+    /// Accuracy and mean loss of the current parameters on the first `count`
+    /// samples of `data` (the test or the validation split), split across
+    /// the ranks under mpirun.
+    private func evaluate(_ data: Dataset, count: Int) throws(RecurError) -> (accuracy: Double, meanLoss: Double) {
+        let result = try evaluateAcrossRanks(data, count: count)
         return (Double(result.correct) / Double(max(count, 1)), result.meanLoss)
     }
 

@@ -100,26 +100,9 @@ final class MPIJob {
     }
 
     func wait(timeout: Duration) async throws -> CommandResult {
-        let deadline = ContinuousClock.now + timeout
-        var timedOut = false
-        while process.isRunning {
-            if ContinuousClock.now >= deadline {
-                timedOut = true
-                for pid in rankProcesses() { kill(pid, SIGKILL) }
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                break
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        process.waitUntilExit()
-        return CommandResult(
-            status: process.terminationStatus,
-            signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil,
-            timedOut: timedOut,
-            standardOutput: try String(contentsOfFile: outputDirectory.file("stdout"), encoding: .utf8),
-            standardError: try String(contentsOfFile: outputDirectory.file("stderr"), encoding: .utf8),
-            arguments: ["mpirun"] + arguments)
+        try await waitForCommand(
+            process, output: outputDirectory, arguments: ["mpirun"] + arguments, timeout: timeout,
+            killOthers: { for pid in rankProcesses() { kill(pid, SIGKILL) } })
     }
 
     deinit {

@@ -88,25 +88,7 @@ final class RunningCommand {
     /// Waits until the process ends, or kills it (SIGKILL) after `timeout`
     /// and reports ``CommandResult/timedOut``.
     func wait(timeout: Duration) async throws -> CommandResult {
-        let deadline = ContinuousClock.now + timeout
-        var timedOut = false
-        while process.isRunning {
-            if ContinuousClock.now >= deadline {
-                timedOut = true
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                break
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        process.waitUntilExit()
-        return CommandResult(
-            status: process.terminationStatus,
-            signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil,
-            timedOut: timedOut,
-            standardOutput: try String(contentsOfFile: outputDirectory.file("stdout"), encoding: .utf8),
-            standardError: try String(contentsOfFile: outputDirectory.file("stderr"), encoding: .utf8),
-            arguments: arguments)
+        try await waitForCommand(process, output: outputDirectory, arguments: arguments, timeout: timeout)
     }
 
     /// Kills a process still running when the test lets go of it.
@@ -116,4 +98,32 @@ final class RunningCommand {
             process.waitUntilExit()
         }
     }
+}
+
+/// Waits until `process` ends, or after `timeout` calls `killOthers` (the
+/// ranks of an mpirun job, say) and kills it (SIGKILL), and reports how it
+/// ended with the output its files in `output` hold.
+func waitForCommand(
+    _ process: Process, output: TemporaryDirectory, arguments: [String], timeout: Duration,
+    killOthers: () -> Void = {}
+) async throws -> CommandResult {
+    let deadline = ContinuousClock.now + timeout
+    var timedOut = false
+    while process.isRunning {
+        if ContinuousClock.now >= deadline {
+            timedOut = true
+            killOthers()
+            kill(process.processIdentifier, SIGKILL)
+            break
+        }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    process.waitUntilExit()
+    return CommandResult(
+        status: process.terminationStatus,
+        signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil,
+        timedOut: timedOut,
+        standardOutput: try String(contentsOfFile: output.file("stdout"), encoding: .utf8),
+        standardError: try String(contentsOfFile: output.file("stderr"), encoding: .utf8),
+        arguments: arguments)
 }
