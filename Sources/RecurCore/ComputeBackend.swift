@@ -141,8 +141,8 @@ public protocol ComputeBackend: Sendable {
     /// Floats per SIMD register of this build.
     var vectorWidth: Int { get }
 
-    /// Writes the transposed weights and summed biases (``PackedLayout``) of
-    /// output units `units` of RNN layer `layer` from `parameters`: what changes
+    /// Writes the packed weights and the biases (``PackedLayout``) of output
+    /// units `units` of recurrent layer `layer` from `parameters`: what changes
     /// when rows `units` of that layer's weights change, so workers that
     /// update disjoint rows can refresh their part without waiting for others.
     func packWeights(

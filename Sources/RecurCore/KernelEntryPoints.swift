@@ -1,8 +1,10 @@
 /// The sizes, strides and options of one call of the kernels' matrix
 /// product, without its operands: `C (=|+=) bias + A·B` with
 /// `A(i, k) = a[i * aRowStride + k * aDepthStride + s * aSegmentStride]` over
-/// `segments` blocks of `depth` steps, and `B(k, j) = b[k * bRowStride + j +
-/// s * bSegmentStride]`, `C` contiguous along columns. Each kernel build's
+/// `segments` blocks of `depth` steps, and `B(k, j) = b[(j / 64) *
+/// bPanelStride + k * bRowStride + j % 64 + s * bSegmentStride]` (columns in
+/// panels of ``panelWidth``; a plain row-major B has `bPanelStride == 64`),
+/// `C` contiguous along columns. Each kernel build's
 /// `MatrixProduct` is one of these plus its operands
 /// (``ProductOperandPointers``); the model's products are described once, in
 /// `ModelProducts.swift`, for the kernels' forward and backward pass and for
@@ -40,6 +42,11 @@
     public var aDepthStride: Int
     public var aSegmentStride: Int
     public var bRowStride: Int
+    /// Floats from one panel of ``panelWidth`` columns of B to the next:
+    /// ``panelWidth`` for a row-major B, `depth * panelWidth` (or more) for
+    /// a B packed in column panels, where each panel's rows follow each other
+    /// and a tile of columns streams through one contiguous run of memory.
+    public var bPanelStride: Int
     public var bSegmentStride: Int
     public var cRowStride: Int
     public var accumulate: Bool
@@ -49,7 +56,7 @@
     public init(
         rows: Int, columns: Int, depth: Int, segments: Int = 1,
         aRowStride: Int, aDepthStride: Int, aSegmentStride: Int = 0,
-        bRowStride: Int, bSegmentStride: Int = 0, cRowStride: Int,
+        bRowStride: Int, bPanelStride: Int = ProductShape.panelWidth, bSegmentStride: Int = 0, cRowStride: Int,
         accumulate: Bool = false, hasBias: Bool = false, epilogue: Epilogue = .none
     ) {
         self.rows = rows
@@ -60,11 +67,39 @@
         self.aDepthStride = aDepthStride
         self.aSegmentStride = aSegmentStride
         self.bRowStride = bRowStride
+        self.bPanelStride = bPanelStride
         self.bSegmentStride = bSegmentStride
         self.cRowStride = cRowStride
         self.accumulate = accumulate
         self.hasBias = hasBias
         self.epilogue = epilogue
+    }
+
+    /// Columns of B per panel. Every kernel build's tile of columns divides
+    /// it (64 for AVX-512's 4 vectors, 16 for one vector), so a tile never
+    /// straddles two panels.
+    public static let panelWidth = 64
+
+    /// A weight laid out for a product's B in column panels: `columns`
+    /// columns of `depth` rows, panel after panel, each panel's rows
+    /// ``panelWidth`` floats apart (the last panel padded to full width).
+    /// `packedIndex` is where B(k, j) goes; `packedCount` the floats it takes.
+    public static func packedIndex(depth k: Int, column j: Int, depth: Int) -> Int {
+        (j / panelWidth) * depth * panelWidth + k * panelWidth + j % panelWidth
+    }
+
+    /// Floats of a B of `depth` rows and `columns` columns in column panels.
+    public static func packedCount(depth: Int, columns: Int) -> Int {
+        (columns + panelWidth - 1) / panelWidth * depth * panelWidth
+    }
+
+    /// This shape with its B read from column panels (``packedIndex(depth:column:depth:)``).
+    public func packedB() -> ProductShape {
+        precondition(segments == 1, "a B of several segments is not a packed weight")
+        var shape = self
+        shape.bRowStride = Self.panelWidth
+        shape.bPanelStride = depth * Self.panelWidth
+        return shape
     }
 
     /// `C = A·B` with every matrix dense and row-major.
@@ -84,7 +119,7 @@
 
     /// Where `B(k, j)` of segment `s` is.
     public func bIndex(depth k: Int, column j: Int, segment s: Int) -> Int {
-        s * bSegmentStride + k * bRowStride + j
+        s * bSegmentStride + (j / Self.panelWidth) * bPanelStride + k * bRowStride + j % Self.panelWidth
     }
 
     /// Floats of A the product may read: one past the largest index.
@@ -95,7 +130,7 @@
     /// Floats of B the product uses (the kernel may read up to a vector
     /// minus one float past the last, which the caller must keep readable).
     public var bCount: Int {
-        depth == 0 ? 0 : bIndex(depth: depth - 1, column: columns - 1, segment: segments - 1) + 1
+        depth == 0 || columns == 0 ? 0 : bIndex(depth: depth - 1, column: columns - 1, segment: segments - 1) + 1
     }
 
     /// Floats from C's first element to one past its last.
@@ -110,7 +145,9 @@
     public var description: String {
         var text = "\(rows)x\(columns) depth \(depth)"
         if segments != 1 { text += " x\(segments) segments (A +\(aSegmentStride), B +\(bSegmentStride))" }
-        text += " A strides \(aRowStride)/\(aDepthStride), B row \(bRowStride), C row \(cRowStride)"
+        text += " A strides \(aRowStride)/\(aDepthStride), B row \(bRowStride)"
+        if bPanelStride != Self.panelWidth { text += " panel \(bPanelStride)" }
+        text += ", C row \(cRowStride)"
         if accumulate { text += ", accumulate" }
         if hasBias { text += ", bias" }
         switch epilogue {

@@ -21,19 +21,21 @@
 @_spi(Kernels) extension ProductShape {
     /// Every time step's input projection of layer `layer` at once, biases
     /// added (``PackedLayout``): (samples·T) x G, depth the layer's input
-    /// size. A: the layer's input sequence; B: packed `W_ihᵀ`; C: the layer's
-    /// output sequence (RNN) or gate sequence.
+    /// size. A: the layer's input sequence; B: `W_ihᵀ` in column panels
+    /// (``ProductShape/packedB()``, as every weight a product reads as B);
+    /// C: the layer's output sequence (RNN) or gate sequence.
     public static func inputProjection(_ model: ModelShape, layer: Int, samples: Int) -> ProductShape {
         let input = model.layerInputSize(layer), gates = model.gateRows
         return ProductShape(
             rows: samples * model.sequenceLength, columns: gates, depth: input,
             aRowStride: input, aDepthStride: 1, bRowStride: gates, cRowStride: gates,
-            hasBias: true)
+            hasBias: true
+        ).packedB()
     }
 
     /// One forward time step's recurrent product `h[t-1]·W_hhᵀ` of every
     /// sample, rows one sample's sequence apart. A: `h[t-1]` of the first
-    /// sample; B: packed `W_hhᵀ`. The RNNs accumulate it into the input
+    /// sample; B: `W_hhᵀ` in column panels. The RNNs accumulate it into the input
     /// projection `u[t]` (their output sequence) and apply σ (tanh or ReLU)
     /// in the tile: `h[t] = σ(u[t] + h[t-1]·W_hhᵀ)`. An LSTM accumulates it
     /// into its gates' pre-activations at `t`; a GRU writes it, with `b_hh`,
@@ -45,17 +47,20 @@
             return ProductShape(
                 rows: samples, columns: hidden, depth: hidden,
                 aRowStride: model.flatFeatures, aDepthStride: 1, bRowStride: hidden, cRowStride: model.flatFeatures,
-                accumulate: true, epilogue: model.cell == .rnnReLU ? .relu : .tanh)
+                accumulate: true, epilogue: model.cell == .rnnReLU ? .relu : .tanh
+            ).packedB()
         case .lstm:
             return ProductShape(
                 rows: samples, columns: gates, depth: hidden,
                 aRowStride: model.flatFeatures, aDepthStride: 1, bRowStride: gates, cRowStride: steps * gates,
-                accumulate: true)
+                accumulate: true
+            ).packedB()
         case .gru:
             return ProductShape(
                 rows: samples, columns: gates, depth: hidden,
                 aRowStride: model.flatFeatures, aDepthStride: 1, bRowStride: gates, cRowStride: steps * gates,
-                hasBias: true)
+                hasBias: true
+            ).packedB()
         }
     }
 
@@ -63,9 +68,10 @@
     /// + ∂z[t+1]·W_hh) · σ'` (σ' = `1 - h[t]²` for tanh, `h[t] > 0` for
     /// ReLU), accumulating into `∂h[t]`: the forward step's geometry with the
     /// gradient through σ in the tile, `h[t]` laid out like C. A: `∂z[t+1]`;
-    /// B: `W_hh`. The LSTM and GRU: `∂h[t] += ∂g[t+1]·W_hh`, samples x hidden,
-    /// depth G, A the recurrent side's gate gradients at `t + 1`, B `W_hh` as
-    /// stored, C `∂h[t]`; the gates' own derivatives are applied apart.
+    /// B: `W_hh` in column panels. The LSTM and GRU: `∂h[t] += ∂g[t+1]·W_hh`,
+    /// samples x hidden, depth G, A the recurrent side's gate gradients at
+    /// `t + 1`, B `W_hh` in column panels, C `∂h[t]`; the gates' own
+    /// derivatives are applied apart.
     public static func recurrentStepGradient(_ model: ModelShape, samples: Int) -> ProductShape {
         switch model.cell {
         case .rnnTanh, .rnnReLU:
@@ -78,7 +84,8 @@
             return ProductShape(
                 rows: samples, columns: model.hidden, depth: model.gateRows,
                 aRowStride: model.sequenceLength * model.gateRows, aDepthStride: 1, bRowStride: model.hidden,
-                cRowStride: model.flatFeatures, accumulate: true)
+                cRowStride: model.flatFeatures, accumulate: true
+            ).packedB()
         }
     }
 
@@ -110,9 +117,10 @@
 
     /// The gradient passed to layer `layer - 1`, `∂x = ∂g·W_ih`: (samples·T) x
     /// layer `layer`'s input size, depth G. A: the input side's gate
-    /// gradients; B: `W_ih`.
+    /// gradients; B: `W_ih` in column panels.
     public static func gradientToLayerBelow(_ model: ModelShape, layer: Int, samples: Int) -> ProductShape {
-        .plain(rows: samples * model.sequenceLength, columns: model.layerInputSize(layer), depth: model.gateRows)
+        ProductShape.plain(rows: samples * model.sequenceLength, columns: model.layerInputSize(layer), depth: model.gateRows)
+            .packedB()
     }
 
     /// The linear layer's input gradient `∂H = ∂logits·W`: samples x

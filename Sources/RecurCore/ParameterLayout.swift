@@ -87,21 +87,33 @@ public struct ParameterLayout: Hashable, Sendable {
     }
 }
 
-/// The transposed copy of the recurrent weights that the forward pass reads,
-/// refreshed after every optimizer step (see ``ComputeBackend/packWeights``).
+/// The copies of the recurrent layers' weights that the products read as
+/// their B operand, refreshed after every optimizer step (see
+/// ``ComputeBackend/packWeights``), and the biases the forward pass adds.
 ///
-/// The forward products `x W_ihᵀ` and `h W_hhᵀ` vectorise over the output
-/// rows of every gate at once, which needs `Wᵀ` with contiguous rows;
-/// backward reads `W` as stored. Per layer: `W_ihᵀ` `[in, gateRows]`,
-/// `W_hhᵀ` `[hidden, gateRows]`, and the bias the input projection adds:
-/// `b_ih + b_hh`, except for a GRU, whose candidate gate reads its recurrent
-/// product with its bias, `r * (W_hn h + b_hn)`: a GRU's input projection adds
-/// `b_ih` and its recurrent product `b_hh` (``Layer/recurrentBias``), as
-/// PyTorch computes them.
+/// The products vectorise over B's columns, and read each weight in column
+/// panels (``ProductShape/packedIndex(depth:column:depth:)``): a tile of 64
+/// columns then streams through one contiguous run of memory instead of a
+/// few cache lines of every row (rows of 1-4 KiB at hidden 256, each in a
+/// page of its own at 4 KiB, where the prefetchers stop). Per layer, each in
+/// panels:
+/// - `W_ihᵀ` (depth `in`, `gateRows` columns) and `W_hhᵀ` (depth `hidden`):
+///   the forward products `x W_ihᵀ` and `h W_hhᵀ` over every gate at once;
+/// - `W_hh` (depth `gateRows`, `hidden` columns): backprop through time;
+/// - `W_ih` (depth `gateRows`, `in` columns) above layer 0: the gradient to
+///   the layer below;
+/// - the bias the input projection adds: `b_ih + b_hh`, except for a GRU,
+///   whose candidate gate reads its recurrent product with its bias,
+///   `r * (W_hn h + b_hn)`: a GRU's input projection adds `b_ih` and its
+///   recurrent product `b_hh` (``Layer/recurrentBias``), as PyTorch computes
+///   them.
 public struct PackedLayout: Hashable, Sendable {
     public struct Layer: Hashable, Sendable {
         public let inputWeightT: Int
         public let recurrentWeightT: Int
+        public let recurrentWeight: Int
+        /// `W_ih` for the gradient to the layer below; nil for layer 0.
+        public let inputWeight: Int?
         public let bias: Int
         /// A GRU's `b_hh` (`gateRows` floats); nil for cells whose biases all sum.
         public let recurrentBias: Int?
@@ -116,11 +128,14 @@ public struct PackedLayout: Hashable, Sendable {
             defer { offset += ParameterLayout.roundUp(floats) }
             return offset
         }
-        let rows = shape.gateRows
+        let rows = shape.gateRows, hidden = shape.hidden
         layers = (0..<shape.layers).map { layer in
-            Layer(
-                inputWeightT: reserve(shape.layerInputSize(layer) * rows),
-                recurrentWeightT: reserve(shape.hidden * rows),
+            let input = shape.layerInputSize(layer)
+            return Layer(
+                inputWeightT: reserve(ProductShape.packedCount(depth: input, columns: rows)),
+                recurrentWeightT: reserve(ProductShape.packedCount(depth: hidden, columns: rows)),
+                recurrentWeight: reserve(ProductShape.packedCount(depth: rows, columns: hidden)),
+                inputWeight: layer > 0 ? reserve(ProductShape.packedCount(depth: rows, columns: input)) : nil,
                 bias: reserve(rows),
                 recurrentBias: shape.cell == .gru ? reserve(rows) : nil)
         }

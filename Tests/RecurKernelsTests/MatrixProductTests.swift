@@ -51,6 +51,17 @@ import Testing
             layout.cRowStride = layout.columns + 7
             return layout
         },
+        ProductFamily("B in column panels") { layout in
+            layout.packedB()
+        },
+        ProductFamily("B in column panels with gaps, accumulate, bias") { layout in
+            var layout = layout
+            layout.bRowStride = ProductShape.panelWidth + 16
+            layout.bPanelStride = layout.depth * layout.bRowStride + 48
+            layout.accumulate = true
+            layout.hasBias = true
+            return layout
+        },
         ProductFamily("accumulate") { layout in
             var layout = layout
             layout.accumulate = true

@@ -59,7 +59,10 @@ import Testing
         #expect(gru.layers.allSatisfy { $0.recurrentBias != nil })
         let lstm = PackedLayout(ModelShape(inputSize: 3, sequenceLength: 2, hidden: 16, layers: 2, cell: .lstm))
         #expect(lstm.layers.allSatisfy { $0.recurrentBias == nil })
-        #expect(lstm.layers[1].inputWeightT - lstm.layers[0].inputWeightT == 3 * 64 + 16 * 64 + 64)
+        // Layer 0: W_ihᵀ (3 rows of one 64-column panel), W_hhᵀ (16 rows), W_hh
+        // (64 rows of one panel of 16 columns, padded to 64), no W_ih, the bias.
+        #expect(lstm.layers[0].inputWeight == nil && lstm.layers[1].inputWeight != nil)
+        #expect(lstm.layers[1].inputWeightT - lstm.layers[0].inputWeightT == 3 * 64 + 16 * 64 + 64 * 64 + 64)
     }
 
     @Test func codableWithCellAndHead() throws {

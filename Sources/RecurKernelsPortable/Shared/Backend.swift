@@ -11,7 +11,7 @@ public struct Backend: ComputeBackend {
         layout: ParameterLayout, packedLayout: PackedLayout, parameters: UnsafePointer<Float>,
         packed: UnsafeMutablePointer<Float>, layer: Int, units: Range<Int>
     ) {
-        packTransposedWeights(
+        packLayerWeights(
             layout: layout, packedLayout: packedLayout, parameters: parameters, packed: packed, layer: layer, units: units)
     }
 

@@ -10,7 +10,10 @@ import CRecurCPU
 /// - `A(i, k) = a[i * aRowStride + k * aDepthStride]`: a plain matrix
 ///   (`aDepthStride == 1`) or a transposed one (`aRowStride == 1`), so weight
 ///   gradients `dZᵀ·H` need no transposition;
-/// - `B(k, j) = b[k * bRowStride + j]`, contiguous along `j` (vectorised);
+/// - `B(k, j) = b[(j / 64) * bPanelStride + k * bRowStride + j % 64]`,
+///   contiguous along `j` (vectorised): row-major, or in column panels, where
+///   a tile's columns of every row follow each other in memory (the weights;
+///   ``ProductShape/packedB()``);
 /// - the depth `k` runs over `segments` blocks of `depth` steps; block `s`
 ///   starts at `a + s * aSegmentStride` and `b + s * bSegmentStride`. The
 ///   recurrent weight gradient sums `dz[t]ᵀ h[t-1]` over every sample's
@@ -250,7 +253,9 @@ extension MatrixProduct {
         let aRow = shape.aRowStride, aStep = shape.aDepthStride, bStep = shape.bRowStride
         for s in 0..<shape.segments {
             var ap = operands.a + s * shape.aSegmentStride + i * aRow
-            var bp = operands.b + s * shape.bSegmentStride + j
+            // Tiles start at multiples of their width, which divides a panel's.
+            var bp = operands.b + s * shape.bSegmentStride + (j / ProductShape.panelWidth) * shape.bPanelStride
+                + j % ProductShape.panelWidth
             for _ in 0..<shape.depth {
                 let b0 = bp.vec(0)
                 let b1 = v > 1 ? bp.vec(1 * w) : Vec()

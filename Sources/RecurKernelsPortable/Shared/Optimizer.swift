@@ -1,4 +1,5 @@
-import RecurCore
+@_spi(Kernels) import RecurCore
+import CRecurCPU
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -86,12 +87,15 @@ func adamUpdate(
     }
 }
 
-/// Writes the packed copy of output units `units` of recurrent layer
-/// `layer`: those units' columns of `W_ihᵀ` and `W_hhᵀ` in every gate block,
-/// and their biases (``PackedLayout``: `b_ih + b_hh`, a GRU's `b_ih` and
-/// `b_hh` apart). Callers that split the units into runs of 16 write whole
-/// cache lines of the transposes, so workers never share a line.
-func packTransposedWeights(
+/// Writes the packed copies (``PackedLayout``) of output units `units` of
+/// recurrent layer `layer`: those units' columns of `W_ihᵀ` and `W_hhᵀ` and
+/// their rows of `W_hh` and `W_ih` in every gate block, all in column panels
+/// (``ProductShape/packedIndex(depth:column:depth:)``), and their biases
+/// (`b_ih + b_hh`, a GRU's `b_ih` and `b_hh` apart). Callers that split the
+/// units into runs of 16 write whole cache lines of the panels, so workers
+/// never share a line.
+/// - Complexity: O(units x gates x (input + hidden)).
+func packLayerWeights(
     layout: ParameterLayout, packedLayout: PackedLayout, parameters: UnsafePointer<Float>,
     packed: UnsafeMutablePointer<Float>, layer: Int, units: Range<Int>
 ) {
@@ -99,22 +103,54 @@ func packTransposedWeights(
     let target = packedLayout.layers[layer]
     let hidden = shape.hidden, gateRows = shape.gateRows
     let input = shape.layerInputSize(layer)
+    let width = ProductShape.panelWidth
     let gateUnits = (0..<shape.cell.gateCount).map { gate in (gate * hidden + units.lowerBound)..<(gate * hidden + units.upperBound) }
-    // Wᵀ[k][j] = W[j][k], a row of the transpose at a time: the units' part
-    // of row k is one run of stores per gate (one cache line for 16 units),
-    // read from the units' rows of W as sequential streams. (Column by
-    // column, the other order, every store touched another line of the
-    // transpose.)
+    // Wᵀ(k, j) = W[j][k]: 16 rows of W at a time, 16 x 16 blocks transposed
+    // in registers, where 16 units (aligned to 16) land in one cache line of
+    // each panel row; element by element elsewhere.
     func transpose(_ source: UnsafePointer<Float>, columns: Int, into destination: UnsafeMutablePointer<Float>) {
-        for k in 0..<columns {
-            let row = destination + k * gateRows
-            for rows in gateUnits {
-                for j in rows { row[j] = source[j * columns + k] }
+        func element(_ k: Int, _ j: Int) {
+            destination[ProductShape.packedIndex(depth: k, column: j, depth: columns)] = source[j * columns + k]
+        }
+        for rows in gateUnits {
+            var j = rows.lowerBound
+            while j % 16 == 0 && j + 16 <= rows.upperBound {
+                var k = 0
+                while k + 16 <= columns {
+                    recur_transpose16x16(
+                        source + j * columns + k, columns,
+                        destination + ProductShape.packedIndex(depth: k, column: j, depth: columns), width)
+                    k += 16
+                }
+                for k in k..<columns { for row in j..<(j + 16) { element(k, row) } }
+                j += 16
+            }
+            for row in j..<rows.upperBound { for k in 0..<columns { element(k, row) } }
+        }
+    }
+    // W(k, j) = W[k][j] for the units' rows k: each row's panels are whole
+    // runs of up to 64 floats.
+    func copyRows(_ source: UnsafePointer<Float>, columns: Int, into destination: UnsafeMutablePointer<Float>) {
+        for rows in gateUnits {
+            for k in rows {
+                var j = 0
+                while j < columns {
+                    let count = min(width, columns - j)
+                    (destination + ProductShape.packedIndex(depth: k, column: j, depth: gateRows))
+                        .update(from: source + k * columns + j, count: count)
+                    j += count
+                }
             }
         }
     }
-    transpose(parameters + layout.inputWeight(layer: layer).offset, columns: input, into: packed + target.inputWeightT)
-    transpose(parameters + layout.recurrentWeight(layer: layer).offset, columns: hidden, into: packed + target.recurrentWeightT)
+    let inputWeight = parameters + layout.inputWeight(layer: layer).offset
+    let recurrentWeight = parameters + layout.recurrentWeight(layer: layer).offset
+    transpose(inputWeight, columns: input, into: packed + target.inputWeightT)
+    transpose(recurrentWeight, columns: hidden, into: packed + target.recurrentWeightT)
+    copyRows(recurrentWeight, columns: hidden, into: packed + target.recurrentWeight)
+    if let inputWeightPanels = target.inputWeight {
+        copyRows(inputWeight, columns: input, into: packed + inputWeightPanels)
+    }
     let biasIH = parameters + layout.inputBias(layer: layer).offset
     let biasHH = parameters + layout.recurrentBias(layer: layer).offset
     for rows in gateUnits {

@@ -292,9 +292,12 @@ func backwardShard(_ pass: ShardPass) {
 
         // Gradient to the layer below: ∂x = ∂g·W_ih.
         if layer > 0 {
+            guard let inputWeight = pass.packedLayout.layers[layer].inputWeight else {
+                preconditionFailure("the packed layout keeps W_ih of every layer above the first")
+            }
             MatrixProduct(
                 .gradientToLayerBelow(shape, layer: layer, samples: m), a: gradients.input,
-                b: pass.parameters + layout.inputWeight(layer: layer).offset, c: spare
+                b: pass.packed + inputWeight, c: spare
             ).run()
             swap(&current, &spare)
         }
@@ -323,7 +326,7 @@ private func backwardRNNLayer(
         tanhGradientRows(dz + last, h: h + last, rows: m, rowStride: shape.flatFeatures, count: hidden)
     }
     let step = ProductShape.recurrentStepGradient(shape, samples: m)
-    let recurrentWeight = pass.parameters + pass.layout.recurrentWeight(layer: layer).offset
+    let recurrentWeight = pass.packed + pass.packedLayout.layers[layer].recurrentWeight
     for t in stride(from: steps - 2, through: 0, by: -1) {
         MatrixProduct(
             step, a: UnsafePointer(dz + (t + 1) * hidden), b: recurrentWeight, c: dz + t * hidden, h: h + t * hidden
@@ -344,7 +347,7 @@ private func backwardLSTMLayer(
     let dg = workspace.gateGradients, carry = workspace.cellGradient
     carry.update(repeating: 0, count: m * hidden)
     let step = ProductShape.recurrentStepGradient(shape, samples: m)
-    let recurrentWeight = pass.parameters + pass.layout.recurrentWeight(layer: layer).offset
+    let recurrentWeight = pass.packed + pass.packedLayout.layers[layer].recurrentWeight
     for t in stride(from: steps - 1, through: 0, by: -1) {
         if t < steps - 1 {
             MatrixProduct(step, a: UnsafePointer(dg + (t + 1) * gateCount), b: recurrentWeight, c: dh + t * hidden).run()
@@ -370,7 +373,7 @@ private func backwardGRULayer(
     let h = UnsafePointer(workspace.output(layer))
     let inputSide = workspace.gateGradients, recurrentSide = workspace.recurrentGateGradients
     let step = ProductShape.recurrentStepGradient(shape, samples: m)
-    let recurrentWeight = pass.parameters + pass.layout.recurrentWeight(layer: layer).offset
+    let recurrentWeight = pass.packed + pass.packedLayout.layers[layer].recurrentWeight
     for t in stride(from: steps - 1, through: 0, by: -1) {
         if t < steps - 1 {
             MatrixProduct(
