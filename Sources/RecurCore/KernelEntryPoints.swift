@@ -245,6 +245,11 @@
     ) -> Float
     /// `dot(_:_:count:)`.
     public let dot: @Sendable (UnsafePointer<Float>, UnsafePointer<Float>, _ count: Int) -> Float
+    /// `dots(_:_:rowStride:rows:count:into:)`.
+    public let dots: @Sendable (
+        UnsafePointer<Float>, UnsafePointer<Float>, _ rowStride: Int, _ rows: Int, _ count: Int,
+        _ into: UnsafeMutablePointer<Float>
+    ) -> Void
     /// `columnSums(_:rows:rowStride:count:into:)`.
     public let columnSums: @Sendable (
         UnsafePointer<Float>, _ rows: Int, _ rowStride: Int, _ count: Int, _ into: UnsafeMutablePointer<Float>
@@ -281,6 +286,7 @@
             UnsafePointer<Float>, UnsafePointer<Int32>, Int, Int, Float, UnsafeMutablePointer<Float>?
         ) -> Float,
         dot: @escaping @Sendable (UnsafePointer<Float>, UnsafePointer<Float>, Int) -> Float,
+        dots: @escaping @Sendable (UnsafePointer<Float>, UnsafePointer<Float>, Int, Int, Int, UnsafeMutablePointer<Float>) -> Void,
         columnSums: @escaping @Sendable (UnsafePointer<Float>, Int, Int, Int, UnsafeMutablePointer<Float>) -> Void,
         peakProbe: @escaping @Sendable (Int, Float) -> (flops: Double, checksum: Float)
     ) {
@@ -300,6 +306,7 @@
         self.gruCellGradientRows = gruCellGradientRows
         self.softmaxCrossEntropy = softmaxCrossEntropy
         self.dot = dot
+        self.dots = dots
         self.columnSums = columnSums
         self.peakProbe = peakProbe
     }

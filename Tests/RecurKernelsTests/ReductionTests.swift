@@ -1,7 +1,7 @@
 @_spi(Kernels) import RecurCore
 import Testing
 
-/// `dot` and `columnSums` against naive references.
+/// `dot`, `dots` and `columnSums` against naive references.
 @Suite struct ReductionTests {
     static let counts = [0, 1, 3, 15, 16, 17, 31, 63, 64, 65, 100, 257]
 
@@ -18,6 +18,27 @@ import Testing
             }
             let tolerance = Double(Float.ulpOfOne) * Double(count + 2) * magnitude
             #expect(abs(got - expected) <= tolerance, "\(variant): count \(count): \(got) vs \(expected)")
+        }
+    }
+
+    /// Four rows at a time share the loads of `x` but keep each row's own
+    /// chains: every result is `dot`'s to the bit, for row counts with and
+    /// without a remainder of four.
+    @Test(arguments: KernelVariant.supported)
+    func dotsAreDotsToTheBit(variant: KernelVariant) {
+        var random = RecurRandom(seed: 5)
+        for rows in [1, 3, 4, 5, 10] {
+            for count in Self.counts {
+                let rowStride = count + 5
+                let x = GuardedFloats(random.floats(count))
+                let y = GuardedFloats(random.floats(max(0, (rows - 1) * rowStride + count), in: -4...4))
+                let out = GuardedFloats([Float](repeating: .nan, count: rows))
+                variant.dots(x.pointer, y.pointer, rowStride, rows, count, out.pointer)
+                for r in 0..<rows {
+                    let expected = variant.dot(x.pointer, y.pointer + r * rowStride, count)
+                    #expect(out[r].bitPattern == expected.bitPattern, "\(variant): \(rows) rows of \(count), row \(r)")
+                }
+            }
         }
     }
 

@@ -33,5 +33,6 @@
         softmaxCrossEntropy(logits: $0, labels: $1, samples: $2, classes: $3, gradientScale: $4, gradient: $5)
     },
     dot: { dot($0, $1, count: $2) },
+    dots: { dots($0, $1, rowStride: $2, rows: $3, count: $4, into: $5) },
     columnSums: { columnSums($0, rows: $1, rowStride: $2, count: $3, into: $4) },
     peakProbe: { PeakProbe.run(iterations: $0, seed: $1) })

@@ -105,9 +105,9 @@ func forwardShard(_ pass: ShardPass) -> Float {
     let logitGradient = workspace.logitGradient
     let logits = pass.logits ?? logitGradient
     for i in 0..<m {
-        for c in 0..<classes {
-            logits[i * classes + c] = fcBias[c] + dot(headInput + i * features, fcWeight + c * features, count: features)
-        }
+        let row = logits + i * classes
+        dots(headInput + i * features, fcWeight, rowStride: features, rows: classes, count: features, into: row)
+        for c in 0..<classes { row[c] = fcBias[c] + row[c] }
     }
     // Each shard's loss is its own sum, whatever else the pass holds.
     var total: Float = 0
