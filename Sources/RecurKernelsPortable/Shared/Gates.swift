@@ -4,7 +4,7 @@
 /// `RecurKernelsTests` against the double-precision sigmoid every 1e-4 in
 /// [-20, 20]); below about -15.8 it returns 1.2e-7 rather than the true,
 /// smaller value. NaN propagates.
-@inline(__always)
+@_transparent
 func vectorSigmoid(_ x: Vec) -> Vec {
     let half = Vec(repeating: 0.5)
     return fma(half, vectorTanh(half * x), half)
