@@ -21,7 +21,6 @@ static int (*isend)(const void *, int, Handle, int, int, Handle, void **);
 static int (*irecv)(void *, int, Handle, int, int, Handle, void **);
 static int (*ibcast)(void *, int, Handle, int, Handle, void **);
 static int (*iallgather)(const void *, int, Handle, void *, int, Handle, Handle, void **);
-static int (*iallgatherv)(const void *, int, Handle, void *, const int *, const int *, Handle, Handle, void **);
 static int (*test)(void **, int *, void *);
 static int (*cancelRequest)(void **);
 static int (*requestFree)(void **);
@@ -55,7 +54,6 @@ int recur_mpi_load(const char *path, char *error, int errorLength) {
         resolve((void **)&irecv, "MPI_Irecv", error, errorLength) ||
         resolve((void **)&ibcast, "MPI_Ibcast", error, errorLength) ||
         resolve((void **)&iallgather, "MPI_Iallgather", error, errorLength) ||
-        resolve((void **)&iallgatherv, "MPI_Iallgatherv", error, errorLength) ||
         resolve((void **)&test, "MPI_Test", error, errorLength) ||
         resolve((void **)&cancelRequest, "MPI_Cancel", error, errorLength) ||
         resolve((void **)&requestFree, "MPI_Request_free", error, errorLength) ||
@@ -120,12 +118,6 @@ int recur_mpi_ibcast(void *buffer, int bytes, int root, void **request) {
 int recur_mpi_iallgather(const void *send, int bytes, void *receive, void **request) {
     REQUIRE_LOADED;
     return iallgather(send, bytes, byteType, receive, bytes, byteType, commWorld, request);
-}
-
-int recur_mpi_iallgatherv_floats_in_place(float *buffer, const int *counts, const int *displacements, void **request) {
-    REQUIRE_LOADED;
-    // MPI_IN_PLACE is ((void *) 1) in Open MPI; the send count and type are then ignored.
-    return iallgatherv((const void *)1, 0, floatType, buffer, counts, displacements, floatType, commWorld, request);
 }
 
 int recur_mpi_test(void **request, int *done) {

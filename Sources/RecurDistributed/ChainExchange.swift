@@ -13,10 +13,10 @@ import RecurEngine
 /// shards, left to right, as soon as it arrives, and sends it on while it
 /// works on the next. The last rank's slices are the single-process step's
 /// totals; it sends each rank the totals of that rank's part (slice by
-/// slice, as they are done). Each rank applies Adam to its part, and an
-/// all-gather gives every rank every updated part; a small all-gather of
-/// two floats per rank carries the loss (from the last rank) and the stop
-/// requests (the largest wins). Floating-point addition is done in the
+/// slice, as they are done). Each rank applies Adam to its part and sends
+/// it to every other rank (an all-gather in one round of point-to-point
+/// messages, so a missing peer is named), with two floats: the loss (the
+/// last rank's is the batch's) and its stop request (the largest wins). Floating-point addition is done in the
 /// single-process order, so the result does not depend on the number of
 /// ranks; only copies cross the network.
 ///
@@ -26,10 +26,8 @@ import RecurEngine
 /// Traffic per step, for N floats of parameters, rank r's part p_r and
 /// P ranks (``bytesSent`` counts it so): every rank but the last sends the
 /// chain's N + 1 floats; the last sends the other ranks' totals,
-/// N - p_last; the all-gathers move N - p_r floats and 2(P - 1) floats into
-/// rank r, and summed over the ranks as many out, so each rank is counted as
-/// sending what it receives (Open MPI picks the algorithm, and with it who
-/// forwards what). About 2N per rank.
+/// N - p_last; every rank sends its part and two floats to each other rank,
+/// (P - 1)(p_r + 2). About 2N per rank (p_r is about N / P).
 public final class ChainExchange: StepExchange {
     public let group: ProcessGroup
     public let partition: GradientPartition
@@ -37,10 +35,6 @@ public final class ChainExchange: StepExchange {
     /// The totals of this rank's part, as the last rank sends them
     /// (the last rank's own are in `partials`).
     private let totals: UnsafeMutablePointer<Float>
-    /// Each rank's part, as MPI's all-gather takes them; valid while a
-    /// gather is in flight, so allocated once.
-    private let partCounts: UnsafeMutablePointer<Int32>
-    private let partDisplacements: UnsafeMutablePointer<Int32>
     /// Loss and stop request of this rank, then every rank's (2 x P floats).
     private let endOfStep: UnsafeMutablePointer<Float>
     private let endsOfStep: UnsafeMutablePointer<Float>
@@ -73,12 +67,6 @@ public final class ChainExchange: StepExchange {
         partials.initialize(repeating: 0, count: partition.messageFloats)
         totals = .allocate(capacity: partition.parameterFloats)
         totals.initialize(repeating: 0, count: partition.parameterFloats)
-        partCounts = .allocate(capacity: group.size)
-        partDisplacements = .allocate(capacity: group.size)
-        for (rank, part) in partition.parts.enumerated() {
-            partCounts[rank] = Int32(part.count)
-            partDisplacements[rank] = Int32(part.lowerBound)
-        }
         endOfStep = .allocate(capacity: 2)
         endOfStep.initialize(repeating: 0, count: 2)
         endsOfStep = .allocate(capacity: 2 * group.size)
@@ -89,8 +77,6 @@ public final class ChainExchange: StepExchange {
     deinit {
         partials.deallocate()
         totals.deallocate()
-        partCounts.deallocate()
-        partDisplacements.deallocate()
         endOfStep.deallocate()
         endsOfStep.deallocate()
     }
@@ -206,17 +192,13 @@ public final class ChainExchange: StepExchange {
         let rank = group.rank, size = group.size
         endOfStep[0] = rank == last ? partials[partition.parameterFloats] : 0
         endOfStep[1] = Float(localStop() ?? 0)
-        let messages = group.messages
         do {
-            var parts = try messages.allGather(inPlace: parameters, counts: partCounts, displacements: partDisplacements)
-            var ends = try messages.allGather(endOfStep, bytes: 2 * MemoryLayout<Float>.stride, into: endsOfStep)
-            bytesSent += (partition.parameterFloats - ownedPart.count + 2 * (size - 1)) * MemoryLayout<Float>.stride
-            try messages.wait(&ends, timeout: group.timeout) { gatherFailure("the ranks' losses and stop requests") }
-            try messages.wait(&parts, timeout: group.timeout) { gatherFailure("the updated parameters") }
+            bytesSent += try shareParts(of: parameters, what: "its updated parameters", withEndOfStep: true)
             try waitForSends()
         } catch {
             throw ExchangeError(error.description)
         }
+        (endsOfStep + 2 * rank).update(from: endOfStep, count: 2)
         var stop: Float = 0
         for other in 0..<size { stop = max(stop, endsOfStep[2 * other + 1]) }
         agreedStop = stop > 0 ? Int32(stop) : nil
@@ -225,17 +207,58 @@ public final class ChainExchange: StepExchange {
 
     /// Gives every rank the Adam moments of every part (each rank keeps
     /// only its own part's current): called by all ranks before rank 0
-    /// saves them. Two all-gathers of N floats.
+    /// saves them. Sends 2 x p_r floats to each other rank.
     public func gatherMoments(_ first: UnsafeMutablePointer<Float>, _ second: UnsafeMutablePointer<Float>) throws(ExchangeError) {
-        let messages = group.messages
         do {
-            var firstRequest = try messages.allGather(inPlace: first, counts: partCounts, displacements: partDisplacements)
-            var secondRequest = try messages.allGather(inPlace: second, counts: partCounts, displacements: partDisplacements)
-            try messages.wait(&firstRequest, timeout: group.timeout) { gatherFailure("the optimizer's moments") }
-            try messages.wait(&secondRequest, timeout: group.timeout) { gatherFailure("the optimizer's moments") }
+            for moments in [first, second] {
+                _ = try shareParts(of: moments, what: "its part of the optimizer's moments", withEndOfStep: false)
+                try waitForSends()
+            }
         } catch {
             throw ExchangeError(error.description)
         }
+    }
+
+    /// The all-gather of the parts of `buffer`, in place: this rank's part
+    /// goes to every other rank directly and theirs come into their places
+    /// (one round: each rank sends (P - 1) x p_r floats and receives
+    /// N - p_r, as a ring all-gather would, without its P - 1 steps);
+    /// with `withEndOfStep`, each rank's loss and stop request too. Returns
+    /// the bytes sent; the sends are left in ``sends``.
+    private func shareParts(
+        of buffer: UnsafeMutablePointer<Float>, what: String, withEndOfStep: Bool
+    ) throws(DistributedError) -> Int {
+        let rank = group.rank, messages = group.messages
+        let own = ownedPart
+        var receives: [(request: MessagePassing.Request, from: Int)] = []
+        var bytes = 0
+        for other in 0..<group.size where other != rank {
+            let part = partition.parts[other]
+            if !part.isEmpty {
+                receives.append((try messages.receive(
+                    floats: buffer + part.lowerBound, count: part.count, from: other, tag: ProcessGroup.partsTag), other))
+            }
+            if withEndOfStep {
+                receives.append((try messages.receive(
+                    floats: endsOfStep + 2 * other, count: 2, from: other, tag: ProcessGroup.endOfStepTag), other))
+            }
+        }
+        for other in 0..<group.size where other != rank {
+            if !own.isEmpty {
+                sends.append((try messages.send(
+                    floats: buffer + own.lowerBound, count: own.count, to: other, tag: ProcessGroup.partsTag), other))
+                bytes += own.count * MemoryLayout<Float>.stride
+            }
+            if withEndOfStep {
+                sends.append((try messages.send(floats: endOfStep, count: 2, to: other, tag: ProcessGroup.endOfStepTag), other))
+                bytes += 2 * MemoryLayout<Float>.stride
+            }
+        }
+        for index in receives.indices {
+            let peer = receives[index].from
+            try messages.wait(&receives[index].request, timeout: group.timeout) { group.peerFailure(peer, what) }
+        }
+        return bytes
     }
 
     /// Completes this step's sends: the peers received them once their own
@@ -248,13 +271,5 @@ public final class ChainExchange: StepExchange {
             }
         }
         sends.removeAll(keepingCapacity: true)
-    }
-
-    /// The message for an all-gather that did not complete in time: with
-    /// two ranks it names the other; beyond, MPI cannot say which is missing.
-    private func gatherFailure(_ what: String) -> String {
-        if group.size == 2 { return group.peerFailure(1 - group.rank, what) }
-        return "rank \(group.rank): not every rank sent \(what) within \(ProcessGroup.seconds(group.timeout)); "
-            + "a rank stopped, hung or lost its connection"
     }
 }

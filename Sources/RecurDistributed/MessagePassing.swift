@@ -106,33 +106,12 @@ public final class MessagePassing: @unchecked Sendable {
         return request
     }
 
-    /// Rank r's `counts[r]` floats at `buffer + displacements[r]` to every
-    /// rank, in place: each rank contributes its run and receives the
-    /// others' into theirs. `counts` and `displacements` (`size` each) must
-    /// stay valid until the request completes.
-    public func allGather(
-        inPlace buffer: UnsafeMutablePointer<Float>, counts: UnsafePointer<Int32>, displacements: UnsafePointer<Int32>
-    ) throws(DistributedError) -> Request {
-        var request = Request()
-        try Self.check(recur_mpi_iallgatherv_floats_in_place(buffer, counts, displacements, &request.handle), "MPI_Iallgatherv")
-        return request
-    }
-
     /// MPI counts are 32-bit: larger messages are refused rather than truncated.
     static func count(floats: Int) throws(DistributedError) -> Int32 {
         guard floats <= Int(Int32.max) else {
             throw .unavailable("a message of \(floats) floats is larger than one MPI message can be (2^31 - 1); use a smaller model")
         }
         return Int32(floats)
-    }
-
-    /// Whether `request` has completed (then it is freed); never blocks. A
-    /// poll also moves MPI's other transfers on.
-    public func test(_ request: inout Request) throws(DistributedError) -> Bool {
-        guard request.handle != nil else { return true }
-        var done: Int32 = 0
-        try Self.check(recur_mpi_test(&request.handle, &done), "MPI_Test")
-        return done != 0
     }
 
     /// Waits for `request`, polling, for at most `timeout` seconds; then

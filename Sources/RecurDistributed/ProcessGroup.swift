@@ -137,4 +137,6 @@ public final class ProcessGroup: @unchecked Sendable {
     static let gradientTag: Int32 = 14
     static let evaluationTag: Int32 = 15
     static let totalsTag: Int32 = 16
+    static let partsTag: Int32 = 17
+    static let endOfStepTag: Int32 = 18
 }

@@ -31,10 +31,6 @@ int recur_mpi_irecv_floats(float *buffer, int count, int source, int tag, void *
 int recur_mpi_ibcast(void *buffer, int bytes, int root, void **request);
 /// Every rank's `bytes` from `send`, in rank order, into `receive`.
 int recur_mpi_iallgather(const void *send, int bytes, void *receive, void **request);
-/// In place (MPI_IN_PLACE): rank r's `counts[r]` floats at `buffer + displacements[r]`
-/// go to every rank, into the same place. `counts` and `displacements` must stay
-/// valid until the request completes.
-int recur_mpi_iallgatherv_floats_in_place(float *buffer, const int *counts, const int *displacements, void **request);
 /// `done` becomes 1 when the request completed (the request is then freed).
 int recur_mpi_test(void **request, int *done);
 int recur_mpi_cancel(void **request);
