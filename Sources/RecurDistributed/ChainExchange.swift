@@ -12,8 +12,8 @@ import RecurEngine
 /// rank 1 as soon as it is summed; rank 1 continues each slice with its own
 /// shards, left to right, as soon as it arrives, and sends it on while it
 /// works on the next. The last rank's slices are the single-process step's
-/// totals; it sends each rank the totals of that rank's part (slice by
-/// slice, as they are done). Each rank applies Adam to its part and sends
+/// totals; it sends each rank the totals of that rank's part, in one
+/// message as soon as the slice that completes the part is done. Each rank applies Adam to its part and sends
 /// it to every other rank (an all-gather in one round of point-to-point
 /// messages, so a missing peer is named), with two floats: the loss (the
 /// last rank's is the batch's) and its stop request (the largest wins). Floating-point addition is done in the
@@ -39,9 +39,10 @@ public final class ChainExchange: StepExchange {
     private let endOfStep: UnsafeMutablePointer<Float>
     private let endsOfStep: UnsafeMutablePointer<Float>
     /// This step's receives of the chain, one per slice (nil when this rank
-    /// receives no partial sums), and of the totals of its part.
+    /// receives no partial sums), and of the totals of its part (nil on the
+    /// last rank, which has them).
     private var chainReceives: [MessagePassing.Request?]
-    private var totalsReceives: [MessagePassing.Request] = []
+    private var totalsReceive: MessagePassing.Request?
     /// Sends in flight, with the rank each goes to.
     private var sends: [(request: MessagePassing.Request, to: Int)] = []
     private var receivesPartials = false
@@ -95,11 +96,6 @@ public final class ChainExchange: StepExchange {
 
     private var last: Int { group.size - 1 }
 
-    /// The totals of `slice` that go to `owner`: the slice's gradient within the owner's part.
-    private func piece(of slice: Int, for owner: Int) -> Range<Int> {
-        partition.slices[slice].clamped(to: partition.parts[owner])
-    }
-
     public func begin(shardCount: Int) throws(ExchangeError) {
         let start = monotonicNanoseconds()
         defer { nanoseconds += monotonicNanoseconds() - start }
@@ -116,11 +112,11 @@ public final class ChainExchange: StepExchange {
                     ? try messages.receive(
                         floats: partials + range.lowerBound, count: range.count, from: rank - 1, tag: ProcessGroup.gradientTag)
                     : nil
-                let piece = piece(of: slice, for: rank)
-                if rank != last && !piece.isEmpty {
-                    totalsReceives.append(try messages.receive(
-                        floats: totals + piece.lowerBound, count: piece.count, from: last, tag: ProcessGroup.totalsTag))
-                }
+            }
+            let part = ownedPart
+            if rank != last && !part.isEmpty {
+                totalsReceive = try messages.receive(
+                    floats: totals + part.lowerBound, count: part.count, from: last, tag: ProcessGroup.totalsTag)
             }
         } catch {
             throw ExchangeError(error.description)
@@ -154,12 +150,12 @@ public final class ChainExchange: StepExchange {
                 bytesSent += range.count * MemoryLayout<Float>.stride
             }
             if rank == last {
-                for owner in 0..<last {
-                    let piece = piece(of: slice, for: owner)
-                    guard !piece.isEmpty else { continue }
+                // Each owner's totals, in one message, as soon as its part is complete.
+                for owner in 0..<last where partition.completingSlice[owner] == slice {
+                    let part = partition.parts[owner]
                     sends.append((try messages.send(
-                        floats: partials + piece.lowerBound, count: piece.count, to: owner, tag: ProcessGroup.totalsTag), owner))
-                    bytesSent += piece.count * MemoryLayout<Float>.stride
+                        floats: partials + part.lowerBound, count: part.count, to: owner, tag: ProcessGroup.totalsTag), owner))
+                    bytesSent += part.count * MemoryLayout<Float>.stride
                 }
             }
         } catch {
@@ -171,12 +167,12 @@ public final class ChainExchange: StepExchange {
         let start = monotonicNanoseconds()
         defer { nanoseconds += monotonicNanoseconds() - start }
         do {
-            for index in totalsReceives.indices {
-                try group.messages.wait(&totalsReceives[index], timeout: group.timeout) {
+            if totalsReceive != nil {
+                try group.messages.wait(&totalsReceive!, timeout: group.timeout) {
                     group.peerFailure(last, "the batch's totals of this rank's part")
                 }
+                totalsReceive = nil
             }
-            totalsReceives.removeAll(keepingCapacity: true)
         } catch {
             throw ExchangeError(error.description)
         }

@@ -28,6 +28,10 @@ public struct GradientPartition: Hashable, Sendable {
     public let parts: [Range<Int>]
     /// Where the linear layer's weight lies, for the slice that holds it.
     public let outputWeight: Range<Int>
+    /// For each part, the slice that completes it (holds its last float):
+    /// once the chain's last process has that slice, it has the part's
+    /// totals. Nil for an empty part.
+    public let completingSlice: [Int?]
 
     /// Floats of the chain's messages together: the gradient and the loss sum.
     public var messageFloats: Int { parameterFloats + 1 }
@@ -68,5 +72,6 @@ public struct GradientPartition: Hashable, Sendable {
         parameterFloats = count
         outputWeight = weight
         self.slices = slices
+        completingSlice = parts.map { part in part.isEmpty ? nil : slices.firstIndex { $0.contains(part.upperBound - 1) } }
     }
 }

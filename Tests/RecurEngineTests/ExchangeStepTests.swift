@@ -14,7 +14,7 @@ import Testing
 struct ExchangeStepTests {
     /// What the ranks share: each rank's chain buffer and totals, a
     /// semaphore per rank and slice for the chain, one per rank for the
-    /// pieces of its totals, and the parameters every rank's part is copied
+    /// totals of its part, and the parameters every rank's part is copied
     /// through, with a barrier around reading them.
     final class Mesh: @unchecked Sendable {
         let size: Int
@@ -22,7 +22,7 @@ struct ExchangeStepTests {
         let partials: [UnsafeMutablePointer<Float>]
         let totals: [UnsafeMutablePointer<Float>]
         let sliceArrived: [[DispatchSemaphore]]
-        let pieceArrived: [DispatchSemaphore]
+        let partArrived: [DispatchSemaphore]
         let shared: UnsafeMutablePointer<Float>
         var sharedLoss: Float = 0
         private let condition = NSCondition()
@@ -42,16 +42,11 @@ struct ExchangeStepTests {
             totals = (0..<size).map { _ in buffer(partition.parameterFloats) }
             shared = buffer(partition.parameterFloats)
             sliceArrived = (0..<size).map { _ in partition.slices.map { _ in DispatchSemaphore(value: 0) } }
-            pieceArrived = (0..<size).map { _ in DispatchSemaphore(value: 0) }
+            partArrived = (0..<size).map { _ in DispatchSemaphore(value: 0) }
         }
 
         deinit {
             for buffer in partials + totals + [shared] { buffer.deallocate() }
-        }
-
-        /// The totals of `slice` within `owner`'s part.
-        func piece(of slice: Int, for owner: Int) -> Range<Int> {
-            partition.slices[slice].clamped(to: partition.parts[owner])
         }
 
         /// Returns when every rank has called it.
@@ -107,19 +102,16 @@ struct ExchangeStepTests {
                 mesh.sliceArrived[rank + 1][slice].signal()
             }
             guard rank == last else { return }
-            for owner in 0..<last {
-                let piece = mesh.piece(of: slice, for: owner)
-                guard !piece.isEmpty else { continue }
-                (mesh.totals[owner] + piece.lowerBound).update(from: partials + piece.lowerBound, count: piece.count)
-                mesh.pieceArrived[owner].signal()
+            for owner in 0..<last where mesh.partition.completingSlice[owner] == slice {
+                let part = mesh.partition.parts[owner]
+                (mesh.totals[owner] + part.lowerBound).update(from: partials + part.lowerBound, count: part.count)
+                mesh.partArrived[owner].signal()
             }
         }
 
         func ownedTotals() throws(ExchangeError) -> UnsafePointer<Float> {
             guard rank != last else { return UnsafePointer(partials) }
-            for slice in mesh.partition.slices.indices where !mesh.piece(of: slice, for: rank).isEmpty {
-                mesh.pieceArrived[rank].wait()
-            }
+            if !ownedPart.isEmpty { mesh.partArrived[rank].wait() }
             return UnsafePointer(mesh.totals[rank])
         }
 
@@ -251,6 +243,9 @@ struct ExchangeStepTests {
                     #expect(partition.parts.allSatisfy { $0.lowerBound % ParameterLayout.alignment == 0 }, "\(label)")
                     let sizes = partition.parts.map(\.count)
                     #expect(sizes.max()! - sizes.min()! <= ParameterLayout.alignment * 2, "\(label): \(sizes)")
+                    for (part, slice) in zip(partition.parts, partition.completingSlice) where !part.isEmpty {
+                        #expect(slice.map { partition.slices[$0].contains(part.upperBound - 1) } == true, "\(label)")
+                    }
                 }
             }
         }
