@@ -13,10 +13,11 @@ import RecurEngine
 /// shards, left to right, as soon as it arrives, and sends it on while it
 /// works on the next. The last rank's slices are the single-process step's
 /// totals; it sends each rank the totals of that rank's part, in one
-/// message as soon as the slice that completes the part is done. Each rank applies Adam to its part and sends
-/// it to every other rank (an all-gather in one round of point-to-point
-/// messages, so a missing peer is named), with two floats: the loss (the
-/// last rank's is the batch's) and its stop request (the largest wins). Floating-point addition is done in the
+/// message as soon as the slice that completes the part is done. Each rank
+/// applies Adam to its part and sends it to every other rank (an all-gather
+/// in one round of point-to-point messages, so a missing peer is named),
+/// with two floats: the loss (the last rank's is the batch's) and its stop
+/// request (the largest wins). Floating-point addition is done in the
 /// single-process order, so the result does not depend on the number of
 /// ranks; only copies cross the network.
 ///
@@ -43,8 +44,10 @@ public final class ChainExchange: StepExchange {
     /// last rank, which has them).
     private var chainReceives: [MessagePassing.Request?]
     private var totalsReceive: MessagePassing.Request?
-    /// Sends in flight, with the rank each goes to.
+    /// Sends in flight, and the all-gather's receives, with the peer of each
+    /// (kept between steps, so a step allocates nothing).
     private var sends: [(request: MessagePassing.Request, to: Int)] = []
+    private var partReceives: [(request: MessagePassing.Request, from: Int)] = []
     private var receivesPartials = false
     private var sendsPartials = false
     /// This rank's stop request (a signal number), read when it shares its
@@ -226,16 +229,15 @@ public final class ChainExchange: StepExchange {
     ) throws(DistributedError) -> Int {
         let rank = group.rank, messages = group.messages
         let own = ownedPart
-        var receives: [(request: MessagePassing.Request, from: Int)] = []
         var bytes = 0
         for other in 0..<group.size where other != rank {
             let part = partition.parts[other]
             if !part.isEmpty {
-                receives.append((try messages.receive(
+                partReceives.append((try messages.receive(
                     floats: buffer + part.lowerBound, count: part.count, from: other, tag: ProcessGroup.partsTag), other))
             }
             if withEndOfStep {
-                receives.append((try messages.receive(
+                partReceives.append((try messages.receive(
                     floats: endsOfStep + 2 * other, count: 2, from: other, tag: ProcessGroup.endOfStepTag), other))
             }
         }
@@ -250,10 +252,11 @@ public final class ChainExchange: StepExchange {
                 bytes += 2 * MemoryLayout<Float>.stride
             }
         }
-        for index in receives.indices {
-            let peer = receives[index].from
-            try messages.wait(&receives[index].request, timeout: group.timeout) { group.peerFailure(peer, what) }
+        for index in partReceives.indices {
+            let peer = partReceives[index].from
+            try messages.wait(&partReceives[index].request, timeout: group.timeout) { group.peerFailure(peer, what) }
         }
+        partReceives.removeAll(keepingCapacity: true)
         return bytes
     }
 

@@ -77,12 +77,6 @@ public final class MessagePassing: @unchecked Sendable {
         return request
     }
 
-    public func broadcast(_ buffer: UnsafeMutableRawPointer, bytes: Int, root: Int) throws(DistributedError) -> Request {
-        var request = Request()
-        try Self.check(recur_mpi_ibcast(buffer, try Self.count(bytes), Int32(root), &request.handle), "MPI_Ibcast")
-        return request
-    }
-
     /// Every rank's `bytes` from `send`, in rank order, into `receive` (`size * bytes`).
     public func allGather(_ send: UnsafeRawPointer, bytes: Int, into receive: UnsafeMutableRawPointer) throws(DistributedError) -> Request {
         var request = Request()
