@@ -147,6 +147,6 @@ let package = Package(
             ]),
         .testTarget(name: "RecurBenchTests", dependencies: ["RecurBench", "RecurRuntime", "RecurCore", "RecurTestSupport"]),
         // Runs the built `recur` executable: options, exit codes, files on disk.
-        .testTarget(name: "RecurCLITests", dependencies: ["recur", "RecurSafetensors", "RecurTestSupport"]),
+        .testTarget(name: "RecurCLITests", dependencies: ["recur", "RecurCore", "RecurEngine", "RecurSafetensors", "RecurTestSupport"]),
     ]
 )

@@ -19,7 +19,6 @@ static int (*abortRun)(Handle, int);
 static int (*libraryVersion)(char *, int *);
 static int (*isend)(const void *, int, Handle, int, int, Handle, void **);
 static int (*irecv)(void *, int, Handle, int, int, Handle, void **);
-static int (*ibcast)(void *, int, Handle, int, Handle, void **);
 static int (*iallgather)(const void *, int, Handle, void *, int, Handle, Handle, void **);
 static int (*test)(void **, int *, void *);
 static int (*cancelRequest)(void **);
@@ -52,7 +51,6 @@ int recur_mpi_load(const char *path, char *error, int errorLength) {
         resolve((void **)&libraryVersion, "MPI_Get_library_version", error, errorLength) ||
         resolve((void **)&isend, "MPI_Isend", error, errorLength) ||
         resolve((void **)&irecv, "MPI_Irecv", error, errorLength) ||
-        resolve((void **)&ibcast, "MPI_Ibcast", error, errorLength) ||
         resolve((void **)&iallgather, "MPI_Iallgather", error, errorLength) ||
         resolve((void **)&test, "MPI_Test", error, errorLength) ||
         resolve((void **)&cancelRequest, "MPI_Cancel", error, errorLength) ||
@@ -108,11 +106,6 @@ int recur_mpi_isend_floats(const float *buffer, int count, int destination, int 
 int recur_mpi_irecv_floats(float *buffer, int count, int source, int tag, void **request) {
     REQUIRE_LOADED;
     return irecv(buffer, count, floatType, source, tag, commWorld, request);
-}
-
-int recur_mpi_ibcast(void *buffer, int bytes, int root, void **request) {
-    REQUIRE_LOADED;
-    return ibcast(buffer, bytes, byteType, root, commWorld, request);
 }
 
 int recur_mpi_iallgather(const void *send, int bytes, void *receive, void **request) {

@@ -181,7 +181,7 @@ public enum BenchRunner {
             Int32(random.next() % UInt64(source.count))
         }
         var cursor = 0
-        let exchange = group.map { ChainExchange(group: $0, floats: parameters.layout.count) }
+        let exchange = group.map { ChainExchange(group: $0, layout: parameters.layout) }
         func step() throws(RecurError) {
             defer { cursor += batch }
             guard let exchange else {
@@ -213,24 +213,35 @@ public enum BenchRunner {
             samplesPerSecond: rates, phases: PhaseBreakdown(workers, reduce: .mean), phasesMax: PhaseBreakdown(workers, reduce: .max),
             fmaPeakGFLOPS: measurePeakGFLOPS(setup))
         if let group, let exchange {
-            let alone = try exchangeAlone(exchange, floats: parameters.layout.count, shards: (batch + configuration.shardSize - 1) / configuration.shardSize, times: options.steps)
+            let alone = try exchangeAlone(
+                exchange, layout: parameters.layout, shards: (batch + configuration.shardSize - 1) / configuration.shardSize,
+                times: options.steps)
             try gatherRanks(into: &measurement, group: group, exchange: exchange, alone: alone)
         }
         return measurement
     }
 
     /// Seconds per exchange of `times` exchanges back to back with nothing
-    /// computed between them (what the buffers hold does not matter): after
-    /// the first, the ranks are in step, so this is the transfer alone.
-    private static func exchangeAlone(_ exchange: ChainExchange, floats: Int, shards: Int, times: Int) throws(RecurError) -> Double {
-        do {
-            _ = try exchange.receivePartial(floats: floats, shardCount: shards)
-            try exchange.complete(floats: floats, shardCount: shards)
-            let start = monotonicNanoseconds()
-            for _ in 0..<times {
-                _ = try exchange.receivePartial(floats: floats, shardCount: shards)
-                try exchange.complete(floats: floats, shardCount: shards)
+    /// computed between them (what the buffers hold does not matter; the
+    /// parameters gathered are a scratch copy): after the first, the ranks
+    /// are in step, so this is the transfer alone.
+    private static func exchangeAlone(
+        _ exchange: ChainExchange, layout: ParameterLayout, shards: Int, times: Int
+    ) throws(RecurError) -> Double {
+        let scratch = FloatBuffer(count: layout.count)
+        func once() throws(ExchangeError) {
+            try exchange.begin(shardCount: shards)
+            for slice in exchange.partition.slices.indices {
+                try exchange.receive(slice: slice)
+                try exchange.send(slice: slice)
             }
+            _ = try exchange.ownedTotals()
+            _ = try exchange.shareParameters(scratch.pointer)
+        }
+        do {
+            try once()
+            let start = monotonicNanoseconds()
+            for _ in 0..<times { try once() }
             return Double(monotonicNanoseconds() - start) / 1e9 / Double(times)
         } catch {
             throw .system(error.description)

@@ -77,17 +77,35 @@ public final class MessagePassing: @unchecked Sendable {
         return request
     }
 
-    public func broadcast(_ buffer: UnsafeMutableRawPointer, bytes: Int, root: Int) throws(DistributedError) -> Request {
-        var request = Request()
-        try Self.check(recur_mpi_ibcast(buffer, try Self.count(bytes), Int32(root), &request.handle), "MPI_Ibcast")
-        return request
-    }
-
     /// Every rank's `bytes` from `send`, in rank order, into `receive` (`size * bytes`).
     public func allGather(_ send: UnsafeRawPointer, bytes: Int, into receive: UnsafeMutableRawPointer) throws(DistributedError) -> Request {
         var request = Request()
         try Self.check(recur_mpi_iallgather(send, try Self.count(bytes), receive, &request.handle), "MPI_Iallgather")
         return request
+    }
+
+    /// Floats to and from `buffer` (``receive(_:bytes:from:tag:)`` in floats: counts
+    /// of floats, not bytes, so one message can carry up to 2^31 - 1 of them).
+    public func send(floats buffer: UnsafePointer<Float>, count: Int, to destination: Int, tag: Int32) throws(DistributedError) -> Request {
+        var request = Request()
+        try Self.check(
+            recur_mpi_isend_floats(buffer, try Self.count(floats: count), Int32(destination), tag, &request.handle), "MPI_Isend")
+        return request
+    }
+
+    public func receive(floats buffer: UnsafeMutablePointer<Float>, count: Int, from source: Int, tag: Int32) throws(DistributedError) -> Request {
+        var request = Request()
+        try Self.check(
+            recur_mpi_irecv_floats(buffer, try Self.count(floats: count), Int32(source), tag, &request.handle), "MPI_Irecv")
+        return request
+    }
+
+    /// MPI counts are 32-bit: larger messages are refused rather than truncated.
+    static func count(floats: Int) throws(DistributedError) -> Int32 {
+        guard floats <= Int(Int32.max) else {
+            throw .unavailable("a message of \(floats) floats is larger than one MPI message can be (2^31 - 1); use a smaller model")
+        }
+        return Int32(floats)
     }
 
     /// Waits for `request`, polling, for at most `timeout` seconds; then

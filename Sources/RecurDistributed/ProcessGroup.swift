@@ -1,3 +1,4 @@
+import RecurEngine
 import RecurSystem
 
 /// The processes of one training run (MPI's world): this process's rank,
@@ -13,12 +14,15 @@ public final class ProcessGroup: @unchecked Sendable {
     public var size: Int { messages.size }
     /// Seconds a rank waits for another before it gives up on it.
     public let timeout: Double
+    /// The target length of the exchange's slices, in floats (``GradientPartition``).
+    public let sliceFloats: Int
     /// Whether this rank prints and writes files (rank 0).
     public var isLeader: Bool { rank == 0 }
 
-    public init(messages: MessagePassing, timeout: Double) {
+    public init(messages: MessagePassing, timeout: Double, sliceFloats: Int = GradientPartition.defaultSliceFloats) {
         self.messages = messages
         self.timeout = timeout
+        self.sliceFloats = sliceFloats
     }
 
     /// Whether this process was started by mpirun (Open MPI's or PMIx's
@@ -132,4 +136,7 @@ public final class ProcessGroup: @unchecked Sendable {
 
     static let gradientTag: Int32 = 14
     static let evaluationTag: Int32 = 15
+    static let totalsTag: Int32 = 16
+    static let partsTag: Int32 = 17
+    static let endOfStepTag: Int32 = 18
 }

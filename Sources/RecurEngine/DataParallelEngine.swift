@@ -58,7 +58,7 @@ public final class DataParallelEngine: @unchecked Sendable {
     let layout: ParameterLayout
     let packedLayout: PackedLayout
     let packed: FloatBuffer
-    /// The summed gradient of the last step.
+    /// The summed gradient of the last step (not written by a step across processes).
     public let gradient: FloatBuffer
     let maxShards: Int
     /// Samples of the largest pass: a worker's inputs and workspace hold one.
@@ -81,6 +81,8 @@ public final class DataParallelEngine: @unchecked Sendable {
     /// A step across processes sums the partial sum it receives, then its
     /// shards' gradients: their pointers, in that order (at most `maxShards + 1`).
     let chainedSumSources: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
+    /// The workers' shares of a step across processes, made on the first one.
+    var exchangeWorkCache: ExchangeWork?
     let shardLosses: UnsafeMutablePointer<Float>
     let shardCorrect: UnsafeMutablePointer<Int>
     /// The batch's last-layer outputs and logit gradients, where every pass

@@ -11,8 +11,9 @@ public enum StepPhase: String, CaseIterable, Hashable, Sendable, Codable {
     /// Summing the shards' gradients within the process ("shard sum"; the
     /// raw value keeps its old name for reports written before).
     case allReduce
-    /// Passing partial sums between processes and receiving the batch's
-    /// gradient (runs across MPI ranks only; zero otherwise).
+    /// The exchange between processes: the chain of partial sums, the
+    /// totals of this process's part and the other parts' updated
+    /// parameters, waits included (runs across MPI ranks only; zero otherwise).
     case exchange
     /// The Adam update.
     case optimizer

@@ -42,6 +42,7 @@ extension Trainer {
         fingerprint.add("--steps", "\(options.steps.map(String.init) ?? "-")")
         fingerprint.add("--eval-limit", "\(options.evaluationLimit.map(String.init) ?? "-")")
         fingerprint.add("--checkpoint-every", "\(options.checkpointEvery.map(String.init) ?? "-")")
+        fingerprint.add("--exchange-slice-floats", "\(group.sliceFloats)")
         fingerprint.add("training data", Self.digest(of: train))
         fingerprint.add("test data", Self.digest(of: test))
         fingerprint.add(
@@ -109,7 +110,8 @@ extension Trainer {
     var exchangeSummary: ExchangeSummary? {
         guard let exchange, let group, exchange.steps > 0 else { return nil }
         return ExchangeSummary(
-            processes: group.size, rank: group.rank, bytesSentPerStep: Double(exchange.bytesSent) / Double(exchange.steps),
+            processes: group.size, rank: group.rank, slices: exchange.partition.slices.count,
+            bytesSentPerStep: Double(exchange.bytesSent) / Double(exchange.steps),
             secondsPerStep: Double(exchange.nanoseconds) / 1e9 / Double(exchange.steps))
     }
 }
@@ -118,7 +120,9 @@ extension Trainer {
 public struct ExchangeSummary: Codable, Sendable {
     public var processes: Int
     public var rank: Int
-    /// Bytes this rank handed to MPI to send per step.
+    /// The slices the chain of partial sums was cut into (``GradientPartition``).
+    public var slices: Int
+    /// Bytes this rank sent per step, as ``ChainExchange`` counts them.
     public var bytesSentPerStep: Double
     /// Seconds per step this rank spent in the exchange, waiting included.
     public var secondsPerStep: Double

@@ -149,7 +149,7 @@ public final class Trainer {
         } catch {
             throw .system("cannot allocate worker memory: \(error)")
         }
-        exchange = group.map { ChainExchange(group: $0, floats: parameters.layout.count) }
+        exchange = group.map { ChainExchange(group: $0, layout: parameters.layout) }
         exchange?.localStop = interruption
         try requireSameRun()
     }
@@ -298,6 +298,13 @@ public final class Trainer {
             batchSize: options.batchSize, learningRate: options.learningRate, shardSize: options.shardSize,
             epochs: options.epochs, stepLimit: options.steps)
         try requireFiniteParameters(globalStep: globalStep)
+        // Each rank's moments are current in its own part only: every rank
+        // gathers them all, so rank 0 saves the single-process ones.
+        do {
+            try exchange?.gatherMoments(optimizer.firstMoment.pointer, optimizer.secondMoment.pointer)
+        } catch {
+            throw .system(error.description)
+        }
         // Every rank holds the same parameters; one writes them.
         guard isLeader else {
             lastCheckpointStep = globalStep

@@ -1,5 +1,6 @@
 import ArgumentParser
 import RecurDistributed
+import RecurEngine
 import RecurRuntime
 
 /// Whether a command runs as one rank of an MPI job: by default when
@@ -17,12 +18,20 @@ struct DistributedOptions: ParsableArguments {
         help: ArgumentHelp("Seconds a rank waits for another before it ends the run naming it (default 30).", valueName: "seconds"))
     var exchangeTimeout: Double = 30
 
+    /// The exchange's slice length (a tuning and testing knob: results do
+    /// not depend on it), hidden from --help.
+    @Option(name: .customLong("exchange-slice-floats"), help: .hidden)
+    var exchangeSliceFloats: Int = GradientPartition.defaultSliceFloats
+
     func validate() throws {
         guard ["auto", "mpi", "none"].contains(distributed) else {
             throw ValidationError("--distributed must be auto, mpi or none (got '\(distributed)')")
         }
         guard exchangeTimeout.isFinite && exchangeTimeout > 0 else {
             throw ValidationError("--exchange-timeout must be a positive number of seconds (got \(exchangeTimeout))")
+        }
+        guard exchangeSliceFloats >= 1 && exchangeSliceFloats <= 1 << 28 else {
+            throw ValidationError("--exchange-slice-floats must be 1...\(1 << 28) (got \(exchangeSliceFloats))")
         }
     }
 
@@ -35,7 +44,7 @@ struct DistributedOptions: ParsableArguments {
         }
         do {
             let messages = try MessagePassing.start(library: environment["RECUR_MPI_LIBRARY"])
-            return ProcessGroup(messages: messages, timeout: exchangeTimeout)
+            return ProcessGroup(messages: messages, timeout: exchangeTimeout, sliceFloats: exchangeSliceFloats)
         } catch {
             throw .system(error.description)
         }

@@ -1,4 +1,6 @@
 import Foundation
+import RecurCore
+import RecurEngine
 import RecurSafetensors
 import RecurTestSupport
 import Testing
@@ -61,6 +63,87 @@ struct MPITests {
                     processes: resumers, training(mnist, steps: 8).arguments(["--resume", folder, "--save", resumed]))
             expectSuccess(result)
             #expect(try bytes(resumed) == bytes(whole), "resumed on \(resumers) rank(s)")
+        }
+    }
+
+    /// TinyTraining's model on MNIST, whose exchange the tests below cut.
+    private let tinyLayout = ParameterLayout(ModelShape(inputSize: 28, sequenceLength: 28, hidden: 8, layers: 1, classes: 10))
+    /// Slices of 64 floats: TinyTraining's model's chain is then 7 slices.
+    private let smallSlices = ["--exchange-slice-floats", "64"]
+
+    /// The JSON summary's `exchange` object (rank 0's view).
+    private func exchangeSummary(_ result: CommandResult) -> [String: Any]? {
+        let summary = result.outputLines.compactMap { line in
+            try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        }.last { $0["event"] as? String == "summary" }
+        return summary?["exchange"] as? [String: Any]
+    }
+
+    @Test("the chain cut into 7 slices gives the checkpoint bytes of a run without mpirun at 1, 2, 3 (over TCP) and 4 ranks")
+    func slicedChainSameBits() async throws {
+        let mnist = try Fixtures.requireMNIST()
+        let work = try TemporaryDirectory(prefix: "recur-mpi-slices")
+        let steps = 6
+        let plainFolder = work.file("plain")
+        expectSuccess(try await RecurExecutable.run(training(mnist, steps: steps).arguments(["--checkpoint-dir", plainFolder])))
+        let plainCheckpoint = try #require(CheckpointFiles.list(in: plainFolder).last)
+        let slices = GradientPartition(layout: tinyLayout, processes: 1, sliceFloats: 64).slices.count
+        #expect(slices == 7)
+        let runs: [(processes: Int, mpi: [String])] = [(1, []), (2, []), (3, ["--mca", "btl", "tcp,self"]), (4, [])]
+        for run in runs {
+            let folder = work.file("p\(run.processes)")
+            let result = try await MPIJob.run(
+                processes: run.processes, mpiOptions: run.mpi,
+                training(mnist, steps: steps).arguments(["--checkpoint-dir", folder, "--json"] + smallSlices))
+            expectSuccess(result)
+            // The checkpoint holds the Adam moments too: every rank's part was gathered.
+            let checkpoint = try #require(CheckpointFiles.list(in: folder).last, "\(result)")
+            #expect(try bytes(checkpoint) == bytes(plainCheckpoint), "P=\(run.processes) \(run.mpi)")
+            #expect(exchangeSummary(result)?["slices"] as? Int == slices, "\(result)")
+        }
+    }
+
+    @Test("runs saved by 3 and 4 ranks (moments gathered from their owners) resume on 2 and 3 ranks to the uninterrupted bits")
+    func resumeAfterShardedOptimizer() async throws {
+        let mnist = try Fixtures.requireMNIST()
+        let work = try TemporaryDirectory(prefix: "recur-mpi-zero-resume")
+        let whole = work.file("whole.safetensors")
+        expectSuccess(try await RecurExecutable.run(training(mnist, steps: 8).arguments(["--save", whole])))
+        for (savers, resumers) in [(3, 2), (4, 3)] {
+            let folder = work.file("runs\(savers)"), resumed = work.file("resumed\(savers).safetensors")
+            expectSuccess(try await MPIJob.run(
+                processes: savers, training(mnist, steps: 4).arguments(["--checkpoint-dir", folder] + smallSlices)))
+            #expect(try CheckpointFiles.list(in: folder).compactMap { try CheckpointFiles.step(of: $0) } == [4])
+            expectSuccess(try await MPIJob.run(
+                processes: resumers, training(mnist, steps: 8).arguments(["--resume", folder, "--save", resumed])))
+            #expect(try bytes(resumed) == bytes(whole), "saved on \(savers) ranks, resumed on \(resumers)")
+        }
+    }
+
+    @Test("bench under mpirun reports each rank's bytes per step as the formula gives them: chain, totals to owners, its part to every rank")
+    func bytesPerStep() async throws {
+        let work = try TemporaryDirectory(prefix: "recur-mpi-bytes")
+        for processes in [2, 3] {
+            let json = work.file("bench\(processes).json")
+            let result = try await MPIJob.run(
+                processes: processes,
+                ["bench", "--threads", "1", "--steps", "2", "--repeats", "1", "--warmup", "1", "--hidden", "8", "--layers", "1",
+                 "--batch-size", "8", "--shard-size", "2", "--pin", "none", "--json", json] + smallSlices)
+            expectSuccess(result)
+            let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+            let measured = (report?["results"] as? [[String: Any]])?.first?["bytesSentPerStep"] as? [Double]
+            // N floats of parameters, part p_r of rank r; 4 shards, so every rank is in the chain.
+            let floats = tinyLayout.count, last = processes - 1
+            let parts = GradientPartition(layout: tinyLayout, processes: processes, sliceFloats: 64).parts.map(\.count)
+            let expected = (0..<processes).map { rank in
+                let chain = rank < last ? floats + 1 : 0
+                let totalsToOwners = rank == last ? floats - parts[last] : 0
+                let partToEveryRank = (processes - 1) * (parts[rank] + 2)
+                return Double((chain + totalsToOwners + partToEveryRank) * 4)
+            }
+            #expect(measured == expected, "\(processes) ranks: \(result)")
+            // About 2x the parameter bytes per rank.
+            for bytes in expected { #expect(bytes <= Double((2 * floats + 64 * processes) * 4)) }
         }
     }
 

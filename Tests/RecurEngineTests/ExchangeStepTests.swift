@@ -6,83 +6,126 @@ import RecurModel
 import Testing
 
 /// The engine's step across processes, without MPI: P "ranks" on threads of
-/// this process, each with its own engine and one worker, passing partial
-/// sums through memory as ``StepExchange`` describes (what RecurDistributed's
-/// ChainExchange does over MPI). Their parameters must equal one engine's.
+/// this process, each with its own engine and one worker, passing slices of
+/// partial sums, totals and updated parts through memory as ``StepExchange``
+/// describes (what RecurDistributed's ChainExchange does over MPI). Their
+/// parameters must equal one engine's.
 @Suite("Step across processes (in-memory exchange)")
 struct ExchangeStepTests {
-    /// The chain between ranks in memory: a mailbox per rank for the
-    /// previous rank's partial sums, one buffer for the last rank's totals.
-    final class Chain: @unchecked Sendable {
+    /// What the ranks share: each rank's chain buffer and totals, a
+    /// semaphore per rank and slice for the chain, one per rank for the
+    /// totals of its part, and the parameters every rank's part is copied
+    /// through, with a barrier around reading them.
+    final class Mesh: @unchecked Sendable {
         let size: Int
-        let floats: Int
-        let mailboxes: [UnsafeMutablePointer<Float>]
-        let arrived: [DispatchSemaphore]
-        let totals: UnsafeMutablePointer<Float>
-        let totalsReady: [DispatchSemaphore]
-        let copied = DispatchSemaphore(value: 0)
+        let partition: GradientPartition
+        let partials: [UnsafeMutablePointer<Float>]
+        let totals: [UnsafeMutablePointer<Float>]
+        let sliceArrived: [[DispatchSemaphore]]
+        let partArrived: [DispatchSemaphore]
+        let shared: UnsafeMutablePointer<Float>
+        var sharedLoss: Float = 0
+        private let condition = NSCondition()
+        private var waiting = 0
+        private var generation = 0
 
-        init(size: Int, floats: Int) {
+        init(size: Int, layout: ParameterLayout, sliceFloats: Int) {
             self.size = size
-            self.floats = floats
-            mailboxes = (0..<size).map { _ in
-                let buffer = UnsafeMutablePointer<Float>.allocate(capacity: floats + 1)
-                buffer.initialize(repeating: 0, count: floats + 1)
+            let partition = GradientPartition(layout: layout, processes: size, sliceFloats: sliceFloats)
+            self.partition = partition
+            func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
+                let buffer = UnsafeMutablePointer<Float>.allocate(capacity: count)
+                buffer.initialize(repeating: 0, count: count)
                 return buffer
             }
-            arrived = (0..<size).map { _ in DispatchSemaphore(value: 0) }
-            totals = .allocate(capacity: floats + 1)
-            totals.initialize(repeating: 0, count: floats + 1)
-            totalsReady = (0..<size).map { _ in DispatchSemaphore(value: 0) }
+            partials = (0..<size).map { _ in buffer(partition.messageFloats) }
+            totals = (0..<size).map { _ in buffer(partition.parameterFloats) }
+            shared = buffer(partition.parameterFloats)
+            sliceArrived = (0..<size).map { _ in partition.slices.map { _ in DispatchSemaphore(value: 0) } }
+            partArrived = (0..<size).map { _ in DispatchSemaphore(value: 0) }
         }
 
         deinit {
-            for mailbox in mailboxes { mailbox.deallocate() }
-            totals.deallocate()
+            for buffer in partials + totals + [shared] { buffer.deallocate() }
+        }
+
+        /// Returns when every rank has called it.
+        func barrier() {
+            condition.lock()
+            let arrivedIn = generation
+            waiting += 1
+            if waiting == size {
+                waiting = 0
+                generation += 1
+                condition.broadcast()
+            } else {
+                while generation == arrivedIn { condition.wait() }
+            }
+            condition.unlock()
         }
     }
 
     final class Rank: StepExchange {
-        let chain: Chain
+        let mesh: Mesh
         let rank: Int
-        let outgoing: UnsafeMutablePointer<Float>
+        var receives = false
+        var sends = false
 
-        init(chain: Chain, rank: Int) {
-            self.chain = chain
+        init(mesh: Mesh, rank: Int) {
+            self.mesh = mesh
             self.rank = rank
-            outgoing = .allocate(capacity: chain.floats + 1)
-            outgoing.initialize(repeating: 0, count: chain.floats + 1)
         }
 
-        deinit { outgoing.deallocate() }
+        var partition: GradientPartition { mesh.partition }
+        var partials: UnsafeMutablePointer<Float> { mesh.partials[rank] }
+        var ownedPart: Range<Int> { mesh.partition.parts[rank] }
+        private var last: Int { mesh.size - 1 }
 
         func localShards(of shardCount: Int) -> Range<Int> {
-            (shardCount * rank / chain.size)..<(shardCount * (rank + 1) / chain.size)
+            (shardCount * rank / mesh.size)..<(shardCount * (rank + 1) / mesh.size)
         }
 
-        func receivePartial(floats: Int, shardCount: Int) throws(ExchangeError) -> UnsafePointer<Float>? {
-            guard rank > 0, localShards(of: shardCount).lowerBound > 0 else { return nil }
-            chain.arrived[rank].wait()
-            return UnsafePointer(chain.mailboxes[rank])
-        }
-
-        func complete(floats: Int, shardCount: Int) throws(ExchangeError) {
+        func begin(shardCount: Int) throws(ExchangeError) {
             let local = localShards(of: shardCount)
-            let last = chain.size - 1
-            if rank < last && (local.lowerBound > 0 || !local.isEmpty) {
-                chain.mailboxes[rank + 1].update(from: outgoing, count: floats + 1)
-                chain.arrived[rank + 1].signal()
+            receives = rank > 0 && local.lowerBound > 0
+            sends = rank < last && (local.lowerBound > 0 || !local.isEmpty)
+        }
+
+        func receive(slice: Int) throws(ExchangeError) {
+            if receives { mesh.sliceArrived[rank][slice].wait() }
+        }
+
+        func send(slice: Int) throws(ExchangeError) {
+            if sends {
+                let range = mesh.partition.slices[slice]
+                (mesh.partials[rank + 1] + range.lowerBound).update(from: partials + range.lowerBound, count: range.count)
+                mesh.sliceArrived[rank + 1][slice].signal()
             }
-            if rank == last {
-                chain.totals.update(from: outgoing, count: floats + 1)
-                for other in 0..<last { chain.totalsReady[other].signal() }
-                // The totals stay until every rank has its copy.
-                for _ in 0..<last { chain.copied.wait() }
-            } else {
-                chain.totalsReady[rank].wait()
-                outgoing.update(from: chain.totals, count: floats + 1)
-                chain.copied.signal()
+            guard rank == last else { return }
+            for owner in 0..<last where mesh.partition.completingSlice[owner] == slice {
+                let part = mesh.partition.parts[owner]
+                (mesh.totals[owner] + part.lowerBound).update(from: partials + part.lowerBound, count: part.count)
+                mesh.partArrived[owner].signal()
             }
+        }
+
+        func ownedTotals() throws(ExchangeError) -> UnsafePointer<Float> {
+            guard rank != last else { return UnsafePointer(partials) }
+            if !ownedPart.isEmpty { mesh.partArrived[rank].wait() }
+            return UnsafePointer(mesh.totals[rank])
+        }
+
+        func shareParameters(_ parameters: UnsafeMutablePointer<Float>) throws(ExchangeError) -> Float {
+            (mesh.shared + ownedPart.lowerBound).update(from: parameters + ownedPart.lowerBound, count: ownedPart.count)
+            if rank == last { mesh.sharedLoss = partials[mesh.partition.parameterFloats] }
+            mesh.barrier()
+            for (owner, part) in mesh.partition.parts.enumerated() where owner != rank {
+                (parameters + part.lowerBound).update(from: mesh.shared + part.lowerBound, count: part.count)
+            }
+            let loss = mesh.sharedLoss
+            // Nobody writes the next step's parts before everyone has read these.
+            mesh.barrier()
+            return loss
         }
     }
 
@@ -121,15 +164,15 @@ struct ExchangeStepTests {
 
     /// Parameters and losses of every rank after the batches on `size` ranks.
     private static func ranks(
-        _ size: Int, shape: ModelShape, shardSize: Int, batch: Int, batches: [[Int32]]
+        _ size: Int, shape: ModelShape, shardSize: Int, batch: Int, batches: [[Int32]], sliceFloats: Int
     ) throws -> [([Float], [Float])] {
         let data = source(shape: shape, count: 61)
         let engines = try (0..<size).map { _ in try engine(shape: shape, shardSize: shardSize, batch: batch) }
-        let chain = Chain(size: size, floats: engines[0].parameters.layout.count)
+        let mesh = Mesh(size: size, layout: engines[0].parameters.layout, sliceFloats: sliceFloats)
         let results = Results(count: size)
         let group = DispatchGroup()
         for rank in 0..<size {
-            let exchange = Rank(chain: chain, rank: rank)
+            let exchange = Rank(mesh: mesh, rank: rank)
             let engine = engines[rank]
             let work = Work { [results] in
                 var losses: [Float] = []
@@ -148,7 +191,7 @@ struct ExchangeStepTests {
     }
 
     @Test(
-        "P ranks train to one engine's bits and losses, also with ranks that have no shard",
+        "P ranks train to one engine's bits and losses, in one slice and in many, also with ranks that have no shard",
         arguments: [
             ModelShape(inputSize: 5, sequenceLength: 6, hidden: 19, layers: 2, classes: 4),
             ModelShape(inputSize: 3, sequenceLength: 5, hidden: 16, layers: 1, classes: 5, cell: .lstm, head: .lastStep),
@@ -158,10 +201,52 @@ struct ExchangeStepTests {
         // Batches of 10 in shards of 3: 4 shards, and 2 in the short last batch.
         let batches = Self.batches(steps: 7, batch: 10, count: 61)
         let reference = try Self.alone(shape: shape, shardSize: 3, batch: 10, batches: batches)
-        for size in [1, 2, 3, 5] {
-            for (rank, result) in try Self.ranks(size, shape: shape, shardSize: 3, batch: 10, batches: batches).enumerated() {
-                #expect(result.0 == reference.0, "\(size) ranks, rank \(rank): parameters differ")
-                #expect(result.1 == reference.1, "\(size) ranks, rank \(rank): losses differ")
+        let floats = ParameterLayout(shape).count
+        // One slice for everything, the default, and slices of 32 floats (many of them).
+        for sliceFloats in [floats + 1, GradientPartition.defaultSliceFloats, 32] {
+            for size in [1, 2, 3, 5] {
+                let results = try Self.ranks(
+                    size, shape: shape, shardSize: 3, batch: 10, batches: batches, sliceFloats: sliceFloats)
+                for (rank, result) in results.enumerated() {
+                    #expect(result.0 == reference.0, "\(size) ranks, slices of \(sliceFloats), rank \(rank): parameters differ")
+                    #expect(result.1 == reference.1, "\(size) ranks, slices of \(sliceFloats), rank \(rank): losses differ")
+                }
+            }
+        }
+    }
+
+    @Test("the partition: slices and parts cover the buffer in order on 64-byte lines, fc.weight whole in one slice")
+    func partition() {
+        let shapes = [
+            ModelShape(inputSize: 5, sequenceLength: 6, hidden: 19, layers: 2, classes: 4),
+            ModelShape(inputSize: 28, sequenceLength: 28, hidden: 256, layers: 2, classes: 10),
+        ]
+        for shape in shapes {
+            let layout = ParameterLayout(shape)
+            for processes in [1, 2, 3, 4, 7] {
+                for sliceFloats in [1, 32, 1000, GradientPartition.defaultSliceFloats] {
+                    let partition = GradientPartition(layout: layout, processes: processes, sliceFloats: sliceFloats)
+                    let label = "\(shape), P=\(processes), slices of \(sliceFloats)"
+                    #expect(partition.slices.first?.lowerBound == 0 && partition.slices.last?.upperBound == layout.count + 1, "\(label)")
+                    #expect(zip(partition.slices, partition.slices.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound }, "\(label)")
+                    #expect(partition.slices.dropLast().allSatisfy { $0.upperBound % ParameterLayout.alignment == 0 }, "\(label)")
+                    let weight = layout.outputWeight.range
+                    #expect(partition.slices.filter { $0.overlaps(weight) }.count == 1, "\(label)")
+                    #expect(partition.slices.allSatisfy { !$0.isEmpty }, "\(label)")
+                    if sliceFloats < weight.count {
+                        // Cut where it can be: more than the slice holding fc.weight and the one after it.
+                        #expect(partition.slices.count > 2, "\(label)")
+                    }
+                    #expect(partition.parts.count == processes && partition.parts.first?.lowerBound == 0, "\(label)")
+                    #expect(partition.parts.last?.upperBound == layout.count, "\(label)")
+                    #expect(zip(partition.parts, partition.parts.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound }, "\(label)")
+                    #expect(partition.parts.allSatisfy { $0.lowerBound % ParameterLayout.alignment == 0 }, "\(label)")
+                    let sizes = partition.parts.map(\.count)
+                    #expect(sizes.max()! - sizes.min()! <= ParameterLayout.alignment * 2, "\(label): \(sizes)")
+                    for (part, slice) in zip(partition.parts, partition.completingSlice) where !part.isEmpty {
+                        #expect(slice.map { partition.slices[$0].contains(part.upperBound - 1) } == true, "\(label)")
+                    }
+                }
             }
         }
     }

@@ -28,7 +28,6 @@ int recur_mpi_isend(const void *buffer, int bytes, int destination, int tag, voi
 int recur_mpi_irecv(void *buffer, int bytes, int source, int tag, void **request);
 int recur_mpi_isend_floats(const float *buffer, int count, int destination, int tag, void **request);
 int recur_mpi_irecv_floats(float *buffer, int count, int source, int tag, void **request);
-int recur_mpi_ibcast(void *buffer, int bytes, int root, void **request);
 /// Every rank's `bytes` from `send`, in rank order, into `receive`.
 int recur_mpi_iallgather(const void *send, int bytes, void *receive, void **request);
 /// `done` becomes 1 when the request completed (the request is then freed).
