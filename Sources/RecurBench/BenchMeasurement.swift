@@ -15,7 +15,8 @@ public struct BenchMeasurement: Hashable, Sendable, Codable {
     /// The FMA peak of all `threads` workers running the probe at once, in
     /// GFLOP/s, or nil when not measured. With every core busy, clocks are
     /// often lower than with one, so this is the fair ceiling for the
-    /// configuration.
+    /// configuration. Under mpirun, the sum over the ranks of each rank's
+    /// probe, as the throughput is the whole job's.
     public var fmaPeakGFLOPS: Double?
     /// Under mpirun: the number of ranks (each with `threads` workers), the
     /// bytes each rank handed MPI to send per step (rank order), and each
@@ -27,6 +28,9 @@ public struct BenchMeasurement: Hashable, Sendable, Codable {
     /// already in step), per rank: the transfer's cost without the wait for
     /// a slower rank that the exchange phase includes.
     public var exchangeAloneSeconds: [Double]? = nil
+    /// Under mpirun, each rank's own FMA probe, GFLOP/s (rank order); their
+    /// sum is ``fmaPeakGFLOPS``.
+    public var rankFMAPeakGFLOPS: [Double]? = nil
 
     public init(
         configuration: BenchConfiguration, samplesPerSecond: [Double], phases: PhaseBreakdown, phasesMax: PhaseBreakdown,

@@ -36,6 +36,7 @@ public struct BenchResult: Hashable, Sendable, Codable {
     public var bytesSentPerStep: [Double]? = nil
     public var rankPhases: [PhaseBreakdown]? = nil
     public var exchangeAloneSeconds: [Double]? = nil
+    public var rankFMAPeakGFLOPS: [Double]? = nil
 
     /// Analyses `measurement`, which must be valid and non-empty (see
     /// ``BenchMeasurement/validationError``), against the median throughput of
@@ -61,6 +62,7 @@ public struct BenchResult: Hashable, Sendable, Codable {
         bytesSentPerStep = measurement.bytesSentPerStep
         rankPhases = measurement.rankPhases
         exchangeAloneSeconds = measurement.exchangeAloneSeconds
+        rankFMAPeakGFLOPS = measurement.rankFMAPeakGFLOPS
     }
 
     /// The measurement this result was derived from.

@@ -255,7 +255,7 @@ public enum BenchRunner {
         let mine = measurement.phases
         let values = [
             mine.forward, mine.backward, mine.allReduce, mine.exchange, mine.optimizer, mine.barrierWait,
-            Double(exchange.bytesSent) / Double(max(exchange.steps, 1)), alone,
+            Double(exchange.bytesSent) / Double(max(exchange.steps, 1)), alone, measurement.fmaPeakGFLOPS ?? 0,
         ].map(\.bitPattern)
         let all: [[UInt64]]
         do {
@@ -267,6 +267,13 @@ public enum BenchRunner {
         measurement.processes = group.size
         measurement.bytesSentPerStep = ranks.map { $0[6] }
         measurement.exchangeAloneSeconds = ranks.map { $0[7] }
+        // The throughput is the whole job's, so its ceiling is every rank's
+        // probe (run at about the same moment, each rank on its own cores).
+        let peaks = ranks.map { $0[8] }
+        if peaks.allSatisfy({ $0 > 0 }) {
+            measurement.rankFMAPeakGFLOPS = peaks
+            measurement.fmaPeakGFLOPS = peaks.reduce(0, +)
+        }
         measurement.rankPhases = ranks.map {
             PhaseBreakdown(forward: $0[0], backward: $0[1], allReduce: $0[2], optimizer: $0[4], barrierWait: $0[5], exchange: $0[3])
         }

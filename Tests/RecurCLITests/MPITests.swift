@@ -144,6 +144,13 @@ struct MPITests {
             #expect(measured == expected, "\(processes) ranks: \(result)")
             // About 2x the parameter bytes per rank.
             for bytes in expected { #expect(bytes <= Double((2 * floats + 64 * processes) * 4)) }
+            // The job's throughput is measured against every rank's probe, not one rank's.
+            let first = (report?["results"] as? [[String: Any]])?.first
+            let rankPeaks = first?["rankFMAPeakGFLOPS"] as? [Double] ?? []
+            let peak = first?["fmaPeakGFLOPS"] as? Double ?? 0, gflops = first?["gflops"] as? Double ?? 0
+            #expect(rankPeaks.count == processes && rankPeaks.allSatisfy { $0 > 0 }, "\(processes) ranks")
+            #expect(abs(peak - rankPeaks.reduce(0, +)) <= 1e-9 * peak, "\(processes) ranks: \(peak) vs \(rankPeaks)")
+            if let share = first?["peakShare"] as? Double { #expect(abs(share - gflops / peak) <= 1e-9) }
         }
     }
 
