@@ -132,7 +132,7 @@ extension DataParallelEngine {
             phaseTimes[worker * Self.phaseStride] = times
         }
 
-        // 4. Every part from its owner; then the transposed weights.
+        // 4. Every part from its owner; then the packed weights.
         exchangeStart = monotonicNanoseconds()
         let lossSum = try exchange.shareParameters(parameters.pointer)
         exchangeTime += monotonicNanoseconds() - exchangeStart
@@ -142,13 +142,7 @@ extension DataParallelEngine {
             // Every worker waited for the exchange.
             times.exchange += waited
             let start = monotonicNanoseconds()
-            for block in updatePlan.blocks[updatePlan.assignment[worker]] {
-                if let rows = block.packed {
-                    backend.packWeights(
-                        layout: layout, packedLayout: packedLayout, parameters: parameters.pointer, packed: packed.pointer,
-                        layer: rows.layer, units: rows.units)
-                }
-            }
+            for block in updatePlan.blocks[updatePlan.assignment[worker]] { refreshPackedWeights(of: block) }
             times.optimizer += monotonicNanoseconds() - start
             times.steps += 1
             phaseTimes[worker * Self.phaseStride] = times

@@ -197,18 +197,22 @@ public final class DataParallelEngine: @unchecked Sendable {
         return min(maxBatch, plan.maxShardsPerPass(samplesPerPass: samplesPerPass) * shardSize)
     }
 
-    /// Rebuilds the transposed weights from the parameters; call after
+    /// Rebuilds the packed weights from the parameters; call after
     /// changing the parameters outside ``step(source:indices:)``.
     public func refreshPackedWeights() {
         pool.run { [self] worker in
-            for block in updatePlan.blocks[updatePlan.assignment[worker]] {
-                if let rows = block.packed {
-                    backend.packWeights(
-                        layout: layout, packedLayout: packedLayout, parameters: parameters.pointer, packed: packed.pointer,
-                        layer: rows.layer, units: rows.units)
-                }
-            }
+            for block in updatePlan.blocks[updatePlan.assignment[worker]] { refreshPackedWeights(of: block) }
         }
+    }
+
+    /// Rebuilds the packed weights of `block`'s units from the parameters
+    /// (nothing for a block of the linear layer, which is read as stored).
+    @inline(__always)
+    func refreshPackedWeights(of block: UpdatePlan.Block) {
+        guard let rows = block.packed else { return }
+        backend.packWeights(
+            layout: layout, packedLayout: packedLayout, parameters: parameters.pointer, packed: packed.pointer,
+            layer: rows.layer, units: rows.units)
     }
 
     /// The shards of the calling worker's next pass of the current job, up
@@ -295,11 +299,7 @@ public final class DataParallelEngine: @unchecked Sendable {
                                  firstMoment: optimizer.firstMoment.pointer, secondMoment: optimizer.secondMoment.pointer,
                                  range: range)
                 }
-                if let rows = block.packed {
-                    backend.packWeights(
-                        layout: layout, packedLayout: packedLayout, parameters: parameters.pointer, packed: packed.pointer,
-                        layer: rows.layer, units: rows.units)
-                }
+                refreshPackedWeights(of: block)
                 now = monotonicNanoseconds()
                 times.optimizer += now - clock
                 clock = now

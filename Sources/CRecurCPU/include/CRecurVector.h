@@ -62,40 +62,34 @@ static inline __attribute__((always_inline)) void recur_store16_first(float *p, 
 #endif
 }
 
+/// One stage of ``recur_transpose16x16``: rows `i` and `i + d` (`i & d ==
+/// 0`) swap their off-diagonal blocks of `d` columns. The 16 indices pick
+/// row `i`'s new lanes from the pair; row `i + d`'s are the same shifted by
+/// `d`. (`__builtin_shufflevector` takes its indices as literals, hence a macro.)
+#define RECUR_TRANSPOSE_STAGE(rows, d, ...)                                              \
+    for (int i = 0; i < 16; i++) {                                                       \
+        if (i & (d)) continue;                                                           \
+        recur_float16 x = rows[i], y = rows[i + (d)];                                    \
+        rows[i] = __builtin_shufflevector(x, y, __VA_ARGS__);                            \
+        rows[i + (d)] = __builtin_shufflevector(x, y, RECUR_PLUS16(d, __VA_ARGS__));     \
+    }
+#define RECUR_PLUS16(d, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15) \
+    (a0) + (d), (a1) + (d), (a2) + (d), (a3) + (d), (a4) + (d), (a5) + (d), (a6) + (d), (a7) + (d), \
+    (a8) + (d), (a9) + (d), (a10) + (d), (a11) + (d), (a12) + (d), (a13) + (d), (a14) + (d), (a15) + (d)
+
 /// `dst[c * dstStride + r] = src[r * srcStride + c]` for a 16 x 16 block:
 /// 16 vector loads, 64 two-source shuffles (one instruction each with
 /// AVX-512), 16 vector stores, where an element-by-element copy does 256
-/// loads and stores, half of them strided. Each stage swaps the
-/// off-diagonal blocks of `d` columns of rows `i` and `i + d` (`i & d == 0`);
-/// after the stages for d = 8, 4, 2, 1 the rows hold the columns.
+/// loads and stores, half of them strided. After the stages for d = 8, 4,
+/// 2, 1 the rows hold the columns.
 static inline __attribute__((always_inline)) void recur_transpose16x16(
     const float *src, long srcStride, float *dst, long dstStride) {
     recur_float16 rows[16];
     for (int i = 0; i < 16; i++) rows[i] = recur_load16(src + i * srcStride);
-    for (int i = 0; i < 16; i++) {
-        if (i & 8) continue;
-        recur_float16 x = rows[i], y = rows[i + 8];
-        rows[i] = __builtin_shufflevector(x, y, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
-        rows[i + 8] = __builtin_shufflevector(x, y, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
-    }
-    for (int i = 0; i < 16; i++) {
-        if (i & 4) continue;
-        recur_float16 x = rows[i], y = rows[i + 4];
-        rows[i] = __builtin_shufflevector(x, y, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
-        rows[i + 4] = __builtin_shufflevector(x, y, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
-    }
-    for (int i = 0; i < 16; i++) {
-        if (i & 2) continue;
-        recur_float16 x = rows[i], y = rows[i + 2];
-        rows[i] = __builtin_shufflevector(x, y, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
-        rows[i + 2] = __builtin_shufflevector(x, y, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
-    }
-    for (int i = 0; i < 16; i++) {
-        if (i & 1) continue;
-        recur_float16 x = rows[i], y = rows[i + 1];
-        rows[i] = __builtin_shufflevector(x, y, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
-        rows[i + 1] = __builtin_shufflevector(x, y, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
-    }
+    RECUR_TRANSPOSE_STAGE(rows, 8, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)
+    RECUR_TRANSPOSE_STAGE(rows, 4, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27)
+    RECUR_TRANSPOSE_STAGE(rows, 2, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29)
+    RECUR_TRANSPOSE_STAGE(rows, 1, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30)
     for (int i = 0; i < 16; i++) recur_store16(dst + i * dstStride, rows[i]);
 }
 

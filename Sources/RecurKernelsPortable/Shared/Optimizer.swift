@@ -112,18 +112,19 @@ func packLayerWeights(
         func element(_ k: Int, _ j: Int) {
             destination[ProductShape.packedIndex(depth: k, column: j, depth: columns)] = source[j * columns + k]
         }
+        let block = 16  // recur_transpose16x16's
         for rows in gateUnits {
             var j = rows.lowerBound
-            while j % 16 == 0 && j + 16 <= rows.upperBound {
+            while j % block == 0 && j + block <= rows.upperBound {
                 var k = 0
-                while k + 16 <= columns {
+                while k + block <= columns {
                     recur_transpose16x16(
                         source + j * columns + k, columns,
                         destination + ProductShape.packedIndex(depth: k, column: j, depth: columns), width)
-                    k += 16
+                    k += block
                 }
-                for k in k..<columns { for row in j..<(j + 16) { element(k, row) } }
-                j += 16
+                for k in k..<columns { for row in j..<(j + block) { element(k, row) } }
+                j += block
             }
             for row in j..<rows.upperBound { for k in 0..<columns { element(k, row) } }
         }
