@@ -14,13 +14,20 @@
 # packages in BIN/debs (unpacked to /tmp/ompi and relocated with OPAL_PREFIX
 # when the machine has no mpirun of its own).
 #
-#   scripts/measure-machine.sh BIN OUT [NAME]
+# GROUPS (comma-separated; default all) picks what runs: machine (CPU and
+# probe, always), sweep, train (the 2-epoch runs of each cell), gpu (PyTorch
+# on the GPU), mpi, cells (the LSTM and GRU bench), cpu (PyTorch on the CPU).
+#
+#   scripts/measure-machine.sh BIN OUT [NAME [GROUPS]]
 set -uo pipefail
-[ $# -ge 2 ] || { echo "usage: scripts/measure-machine.sh BIN OUT [NAME]" >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: scripts/measure-machine.sh BIN OUT [NAME [GROUPS]]" >&2; exit 2; }
 cd "$(dirname "$0")/.."
 bin=$(cd "$1" && pwd)
 out=$2
 name=${3:-machine}
+groups=",${4:-sweep,train,gpu,mpi,cells,cpu},"
+wanted() { [[ $groups == *",$1,"* ]]; }
+has_gpu() { wanted gpu && nvidia-smi -L >/dev/null 2>&1 && python3 -c "import torch; assert torch.cuda.is_available()" 2>/dev/null; }
 work=/tmp/recur-measure
 rm -rf "$work" && mkdir -p "$work" "$out"
 recur="$bin/recur"
@@ -104,23 +111,21 @@ export -f machine probe train cells mpi_sweep mpi_identity pytorch
 
 part machine 30 machine
 part "FMA peak probe" 40 probe
-part "scaling sweep (recur bench)" 150 scripts/scaling.sh --recur "$recur" --out "$work" --name "$name"
-part "2 epochs, rnn, $cores threads" 40 train rnn "$cores"
-if nvidia-smi -L >/dev/null 2>&1 && python3 -c "import torch; assert torch.cuda.is_available()" 2>/dev/null; then
+wanted sweep && part "scaling sweep (recur bench)" 150 scripts/scaling.sh --recur "$recur" --out "$work" --name "$name"
+wanted train && part "2 epochs, rnn, $cores threads" 40 train rnn "$cores"
+if has_gpu; then
     part "PyTorch GPU rnn batch 64" 60 pytorch cuda rnn 64
     part "PyTorch GPU rnn batch 256" 40 pytorch cuda rnn 256
 fi
-if mpi_setup; then
+if wanted mpi && mpi_setup; then
     part "MPI processes x threads sweep" 120 mpi_sweep
     part "MPI bit identity" 60 mpi_identity
 fi
-part "cells bench" 60 cells
-part "2 epochs, lstm, $cores threads" 60 train lstm "$cores"
-part "2 epochs, gru, $cores threads" 60 train gru "$cores"
-if nvidia-smi -L >/dev/null 2>&1; then
-    part "PyTorch GPU lstm batch 64" 40 pytorch cuda lstm 64
-fi
-part "PyTorch CPU rnn batch 64, $cores threads" 70 pytorch cpu rnn 64 "$cores"
+wanted cells && part "cells bench" 60 cells
+wanted train && part "2 epochs, lstm, $cores threads" 60 train lstm "$cores"
+wanted train && part "2 epochs, gru, $cores threads" 60 train gru "$cores"
+has_gpu && part "PyTorch GPU lstm batch 64" 40 pytorch cuda lstm 64
+wanted cpu && part "PyTorch CPU rnn batch 64, $cores threads" 70 pytorch cpu rnn 64 "$cores"
 rm -f "$work"/*.safetensors
 pack
 echo "=== done $(date -u +%T)"

@@ -39,10 +39,13 @@ public struct ShardPass: @unchecked Sendable {
     /// floats, with `keepsOutputs` true only when ``kept`` is set.
     public var workspace: UnsafeMutablePointer<Float>
     /// One buffer of `layout.count` floats per shard, for that shard's
-    /// gradient: every parameter's gradient is overwritten (not accumulated),
-    /// padding is left untouched, and so is the linear layer's weight
-    /// gradient when ``kept`` is set.
+    /// gradient, written as ``gradientOutput`` says; padding is left
+    /// untouched, and so is the linear layer's weight gradient when ``kept``
+    /// is set.
     public var gradients: UnsafePointer<UnsafeMutablePointer<Float>>?
+    /// Whether each shard overwrites its own buffer or adds its gradient to
+    /// one running sum.
+    public var gradientOutput: GradientOutput = .perShard
     /// One float per shard, each shard's summed loss, written when not nil.
     public var losses: UnsafeMutablePointer<Float>?
     /// `samples` x `classes` floats of logits, written when not nil.
@@ -83,6 +86,30 @@ public struct ShardPass: @unchecked Sendable {
 
     /// The pass's samples cut into its gradient shards.
     public var shards: ShardPlan { ShardPlan(batch: samples, shardSize: shardSize) }
+
+    /// How the pass's shards leave their gradients in ``gradients``.
+    public enum GradientOutput: Sendable, Hashable {
+        /// Every shard overwrites every parameter's gradient in its own buffer.
+        case perShard
+        /// `gradients` names one buffer for every shard, holding the sum of
+        /// the batch's shards before the pass's first: each shard adds its
+        /// gradient to it, `G = G + g` element by element with `g` computed
+        /// exactly as for ``perShard``, so `G` ends with the bits of summing
+        /// the shards' own buffers in shard order (as ``ComputeBackend/sum(_:count:into:range:)``).
+        /// `startsChain`: the pass's first shard is the batch's first and
+        /// overwrites `G` instead.
+        case chained(startsChain: Bool)
+    }
+
+    /// Whether shard `shard` of the pass adds its gradient to its buffer
+    /// rather than overwriting it.
+    @inline(__always)
+    public func addsGradient(ofShard shard: Int) -> Bool {
+        switch gradientOutput {
+        case .perShard: false
+        case .chained(let startsChain): !(startsChain && shard == 0)
+        }
+    }
 
     /// Floats of workspace a pass over `samples` needs (``ShardWorkspace``),
     /// with `keepsOutputs` true when the pass has ``kept`` buffers.
@@ -155,9 +182,10 @@ public protocol ComputeBackend: Sendable {
     /// what ``backward(_:)`` needs in `pass.workspace`.
     func forward(_ pass: ShardPass) -> Float
 
-    /// Backprop through time after ``forward(_:)`` of the same pass: overwrites
-    /// every parameter's gradient of each shard in that shard's buffer of
-    /// `pass.gradients` (no-op when nil).
+    /// Backprop through time after ``forward(_:)`` of the same pass: every
+    /// parameter's gradient of each shard, written to (or, chained, added
+    /// to) that shard's buffer of `pass.gradients` as
+    /// ``ShardPass/gradientOutput`` says (no-op when nil).
     func backward(_ pass: ShardPass)
 
     /// The linear layer's weight gradient over a whole batch whose shards

@@ -24,12 +24,18 @@
         /// the ReLU's output), `h` as for ``tanhGradient(hRowStride:)``: a
         /// backward step of the ReLU RNN.
         case reluGradient(hRowStride: Int)
+        /// `C + sum`: the finished sum added to what C held, one rounding,
+        /// where ``ProductShape/accumulate`` starts the chain from C instead.
+        /// A shard's weight gradient added this way to the sum of the shards
+        /// before it gives the bits of summing the shards' own products in
+        /// order (``ShardPass/GradientOutput/chained(startsChain:)``).
+        case add
 
         /// The row stride of the `h` operand the epilogue reads, nil when it reads none.
         public var hRowStride: Int? {
             switch self {
             case .tanhGradient(let stride), .reluGradient(let stride): stride
-            case .none, .tanh, .relu: nil
+            case .none, .tanh, .relu, .add: nil
             }
         }
     }
@@ -156,6 +162,7 @@
         case .tanhGradient(let rowStride): text += ", tanh gradient (h row \(rowStride))"
         case .relu: text += ", relu"
         case .reluGradient(let rowStride): text += ", relu gradient (h row \(rowStride))"
+        case .add: text += ", added to C"
         }
         return text
     }

@@ -49,13 +49,15 @@ extension DataParallelEngine {
         // 1. This process's shards, forward and BPTT.
         if !samples.isEmpty {
             let shardsPerPass = plan.shardsPerPass(workers: pool.count, samplesPerPass: samplesPerPass)
-            nextShard.store(0, ordering: .relaxed)
+            resetShardQueue(count: plan.shardCount)
             pool.run { [self] worker in
                 var times = phaseTimes[worker * Self.phaseStride]
                 var clock = monotonicNanoseconds()
-                runPasses(
+                // Every shard in a buffer of its own: the chain continues the
+                // previous process's sums, which arrive only after the passes.
+                _ = runPasses(
                     of: plan, shardsPerPass: shardsPerPass, source: source, indices: localIndices, worker: worker,
-                    gradientScale: gradientScale, times: &times, clock: &clock)
+                    gradientScale: gradientScale, chaining: false, times: &times, clock: &clock)
                 phaseTimes[worker * Self.phaseStride] = times
             }
         }

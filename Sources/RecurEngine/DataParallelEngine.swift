@@ -26,13 +26,21 @@ extension SampleSource {
 }
 
 /// Data-parallel training on a ``WorkerPool``: every step, workers take
-/// runs of consecutive shards of the batch from a shared counter and run
+/// runs of consecutive shards of the batch from a shared queue and run
 /// each run as one pass (``ShardPass``: wider products, a gradient per
 /// shard) on their own scratch memory; then each worker, for its own blocks of parameters
 /// (``UpdatePlan``), forms the batch's gradient (the shard gradients summed
 /// in shard order, or for the linear layer's weight one product over the
 /// outputs the shards kept), applies Adam to that part of the one shared
 /// parameter buffer and refreshes that part of the transposed weights.
+///
+/// Worker 0 takes its passes from the front of the queue and adds each of
+/// its shards' gradients straight into the batch's gradient as it goes
+/// (``ShardPass/GradientOutput/chained(startsChain:)``); the other workers
+/// take theirs from the back, into a buffer per shard. The sum after the
+/// barrier then starts from worker 0's running sum: the same additions in
+/// the same order, so the same bits, without writing and reading back a
+/// buffer per shard for the leading shards (on one thread, for any).
 ///
 /// One step is one `pool.run` with one barrier crossing and no locks. Which
 /// worker runs a shard does not matter to the result: a step depends on the
@@ -81,6 +89,14 @@ public final class DataParallelEngine: @unchecked Sendable {
     /// A step across processes sums the partial sum it receives, then its
     /// shards' gradients: their pointers, in that order (at most `maxShards + 1`).
     let chainedSumSources: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
+    /// `maxShards` pointers to ``gradient``: the buffers of a pass that adds
+    /// its shards to the batch's gradient.
+    let batchGradientPointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
+    /// What a single-process step sums after its barrier: ``gradient``,
+    /// holding worker 0's leading shards, then the other shards' buffers
+    /// (set by worker 0 before the barrier; `reductionSourceCount` of them).
+    let reductionSources: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
+    var reductionSourceCount = 0
     /// The workers' shares of a step across processes, made on the first one.
     var exchangeWorkCache: ExchangeWork?
     let shardLosses: UnsafeMutablePointer<Float>
@@ -91,8 +107,9 @@ public final class DataParallelEngine: @unchecked Sendable {
     let keptTop: FloatBuffer
     let keptLogitGradient: FloatBuffer
     let kept: KeptOutputs
-    /// The first shard of the next pass to take in the current job.
-    let nextShard = ManagedAtomic<Int>(0)
+    /// The shards of the current job not taken yet, `front..<back`, packed
+    /// as `back << 32 | front` so both ends move with one compare-and-swap.
+    let shardQueue = ManagedAtomic<UInt64>(0)
     let updatePlan: UpdatePlan
     /// One cache line of phase times per worker, so workers never share a line.
     let phaseTimes: UnsafeMutablePointer<PhaseTimes>
@@ -140,6 +157,9 @@ public final class DataParallelEngine: @unchecked Sendable {
         shardLengths.initialize(repeating: 0, count: maxShards * shardSize)
         shardGradientPointers = .allocate(capacity: maxShards)
         chainedSumSources = .allocate(capacity: maxShards + 1)
+        batchGradientPointers = .allocate(capacity: maxShards)
+        batchGradientPointers.initialize(repeating: gradient.pointer, count: maxShards)
+        reductionSources = .allocate(capacity: maxShards + 1)
         shardLosses = .allocate(capacity: maxShards)
         shardLosses.initialize(repeating: 0, count: maxShards)
         shardCorrect = .allocate(capacity: maxShards)
@@ -160,6 +180,8 @@ public final class DataParallelEngine: @unchecked Sendable {
         shardLogits.deallocate()
         shardGradientPointers.deallocate()
         chainedSumSources.deallocate()
+        batchGradientPointers.deallocate()
+        reductionSources.deallocate()
         passInputPointers.deallocate()
         workspacePointers.deallocate()
         shardLosses.deallocate()
@@ -215,26 +237,49 @@ public final class DataParallelEngine: @unchecked Sendable {
             layer: rows.layer, units: rows.units)
     }
 
+    /// Puts shards `0..<count` in the queue of the next job.
+    func resetShardQueue(count: Int) {
+        shardQueue.store(UInt64(count) << 32, ordering: .relaxed)
+    }
+
     /// The shards of the calling worker's next pass of the current job, up
-    /// to `shardsPerPass` of them, or nil when all are taken.
+    /// to `shardsPerPass` of them from the front of the queue (worker 0) or
+    /// from its back (every other worker), or nil when all are taken.
     @inline(__always)
-    func takePass(of plan: ShardPlan, shardsPerPass: Int) -> Range<Int>? {
-        let first = nextShard.loadThenWrappingIncrement(by: shardsPerPass, ordering: .relaxed)
-        return first < plan.shardCount ? first..<min(first + shardsPerPass, plan.shardCount) : nil
+    func takePass(shardsPerPass: Int, worker: Int) -> Range<Int>? {
+        var current = shardQueue.load(ordering: .relaxed)
+        while true {
+            let front = Int(current & 0xFFFF_FFFF), back = Int(current >> 32)
+            guard front < back else { return nil }
+            let pass = worker == 0 ? front..<min(back, front + shardsPerPass) : max(front, back - shardsPerPass)..<back
+            let next = worker == 0 ? UInt64(back) << 32 | UInt64(pass.upperBound) : UInt64(pass.lowerBound) << 32 | UInt64(front)
+            let (exchanged, original) = shardQueue.compareExchange(expected: current, desired: next, ordering: .relaxed)
+            if exchanged { return pass }
+            current = original
+        }
     }
 
     /// The calling worker's part of a step's forward and BPTT: passes of
-    /// `plan`'s shards taken from the shared counter until none is left,
+    /// `plan`'s shards taken from the shared queue until none is left,
     /// their time added to `times`; `clock` is the time the work began and
-    /// becomes the time it ended.
+    /// becomes the time it ended. With `chaining`, worker 0's passes (the
+    /// queue's front, so the batch's leading shards in order) add their
+    /// gradients to ``gradient``; returns how many shards did.
     @inline(__always)
     func runPasses(
         of plan: ShardPlan, shardsPerPass: Int, source: any SampleSource, indices: SharedIndices, worker: Int,
-        gradientScale: Float, times: inout PhaseTimes, clock: inout Int64
-    ) {
-        while let shards = takePass(of: plan, shardsPerPass: shardsPerPass) {
-            let pass = gatherPass(shards, plan: plan, source: source, indices: indices, worker: worker,
+        gradientScale: Float, chaining: Bool, times: inout PhaseTimes, clock: inout Int64
+    ) -> Int {
+        var chained = 0
+        while let shards = takePass(shardsPerPass: shardsPerPass, worker: worker) {
+            let chains = chaining && worker == 0
+            var pass = gatherPass(shards, plan: plan, source: source, indices: indices, worker: worker,
                                   gradientScale: gradientScale, withGradients: true)
+            if chains {
+                pass.gradients = UnsafePointer(batchGradientPointers)
+                pass.gradientOutput = .chained(startsChain: shards.lowerBound == 0)
+                chained = shards.upperBound
+            }
             _ = backend.forward(pass)
             let forwardEnd = monotonicNanoseconds()
             times.forward += forwardEnd - clock
@@ -242,6 +287,7 @@ public final class DataParallelEngine: @unchecked Sendable {
             clock = monotonicNanoseconds()
             times.backward += clock - forwardEnd
         }
+        return chained
     }
 
     /// One training step on the samples at `indices` (at most ``maxBatch``):
@@ -270,23 +316,24 @@ public final class DataParallelEngine: @unchecked Sendable {
         let plan = ShardPlan(batch: indices.count, shardSize: shardSize)
         precondition(plan.batch >= 1 && plan.batch <= maxBatch, "batch must be 1...maxBatch")
         let adamStep = optimizer?.nextStep
-        let shardGradients = ShardGradients(
-            shape: shape, layout: layout, backend: backend, shards: shardGradientPointers,
-            shardCount: plan.shardCount, samples: plan.batch, kept: kept, batchGradient: gradient.pointer)
         let gradientScale = 1 / Float(plan.batch)
         let indices = SharedIndices(buffer: indices)
         let shardsPerPass = plan.shardsPerPass(workers: pool.count, samplesPerPass: samplesPerPass)
-        nextShard.store(0, ordering: .relaxed)
+        resetShardQueue(count: plan.shardCount)
         pool.run { [self] worker in
             var times = phaseTimes[worker * Self.phaseStride]
             var clock = monotonicNanoseconds()
-            runPasses(
+            let chained = runPasses(
                 of: plan, shardsPerPass: shardsPerPass, source: source, indices: indices, worker: worker,
-                gradientScale: gradientScale, times: &times, clock: &clock)
+                gradientScale: gradientScale, chaining: true, times: &times, clock: &clock)
+            if worker == 0 { setReductionSources(chained: chained, shardCount: plan.shardCount) }
             pool.barrier.wait()
             var now = monotonicNanoseconds()
             times.barrierWait += now - clock
             clock = now
+            let shardGradients = ShardGradients(
+                shape: shape, layout: layout, backend: backend, shards: reductionSources,
+                shardCount: reductionSourceCount, samples: plan.batch, kept: kept, batchGradient: gradient.pointer)
 
             for block in updatePlan.blocks[updatePlan.assignment[worker]] {
                 reduction.reduce(block, of: shardGradients, plan: updatePlan)
@@ -311,6 +358,21 @@ public final class DataParallelEngine: @unchecked Sendable {
         var loss: Float = 0
         for shard in 0..<plan.shardCount { loss += shardLosses[shard] }
         return loss / Float(plan.batch)
+    }
+
+    /// The sources of the sum after the barrier when worker 0 added shards
+    /// `0..<chained` of `shardCount` to ``gradient``.
+    private func setReductionSources(chained: Int, shardCount: Int) {
+        var count = 0
+        if chained > 0 {
+            reductionSources[0] = gradient.pointer
+            count = 1
+        }
+        for shard in chained..<shardCount {
+            reductionSources[count] = shardGradientPointers[shard]
+            count += 1
+        }
+        reductionSourceCount = count
     }
 
     /// Forward passes only over `count` samples of `source` (indices
@@ -340,9 +402,9 @@ public final class DataParallelEngine: @unchecked Sendable {
             let shardsPerPass = plan.shardsPerPass(workers: pool.count, samplesPerPass: samplesPerPass)
             indices.withUnsafeBufferPointer { all in
                 let batchIndices = SharedIndices(buffer: UnsafeBufferPointer(rebasing: all[0..<batch]))
-                nextShard.store(0, ordering: .relaxed)
+                resetShardQueue(count: plan.shardCount)
                 pool.run { [self] worker in
-                    while let shards = takePass(of: plan, shardsPerPass: shardsPerPass) {
+                    while let shards = takePass(shardsPerPass: shardsPerPass, worker: worker) {
                         let pass = gatherPass(shards, plan: plan, source: source, indices: batchIndices, worker: worker,
                                               gradientScale: 0, withGradients: false)
                         _ = backend.forward(pass)

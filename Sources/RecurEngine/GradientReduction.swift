@@ -7,7 +7,9 @@ public struct ShardGradients: @unchecked Sendable {
     public let shape: ModelShape
     public let layout: ParameterLayout
     public let backend: any ComputeBackend
-    /// One gradient buffer (``ParameterLayout``) per shard, in shard order.
+    /// The gradient buffers (``ParameterLayout``) to sum, in shard order:
+    /// one per shard, except that the first may be `batchGradient` itself,
+    /// already holding the sum of the leading shards.
     public let shards: UnsafePointer<UnsafeMutablePointer<Float>>
     public let shardCount: Int
     /// The batch's samples, whose last-layer outputs and logit gradients are in `kept`.
@@ -52,7 +54,11 @@ public struct ShardOrderedSum: GradientReduction {
                 gradients: step.batchGradient)
             return
         }
+        // Every shard already in the batch's gradient: nothing left to add.
+        if step.shardCount == 1 && step.shards[0] == step.batchGradient { return }
         for range in plan.ranges(of: block) {
+            // In place when the first source is the batch's gradient: the sum
+            // reads each element of it before it writes it.
             step.backend.sum(step.shards, count: step.shardCount, into: step.batchGradient, range: range)
         }
     }

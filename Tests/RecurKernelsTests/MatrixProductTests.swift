@@ -97,6 +97,17 @@ import Testing
             layout.epilogue = .reluGradient(hRowStride: layout.columns + 9)
             return layout
         },
+        ProductFamily("added to C, transposed A, segments") { layout in
+            var layout = layout
+            layout.segments = 2
+            layout.aRowStride = 1
+            layout.aDepthStride = layout.rows
+            layout.aSegmentStride = layout.depth * layout.rows + 3
+            layout.bSegmentStride = layout.depth * layout.columns + 1
+            layout.cRowStride = layout.columns + 3
+            layout.epilogue = .add
+            return layout
+        },
         ProductFamily("everything") { layout in
             var layout = layout
             layout.segments = 2
@@ -123,6 +134,33 @@ import Testing
         }
         if !problems.isEmpty {
             Issue.record("\(variant), \(family): \(problems.count) problems, first: \(problems.prefix(4))")
+        }
+    }
+
+    /// The `.add` epilogue gives exactly `C + (the product alone)`, one
+    /// rounding: what lets a shard add its weight gradients to a running sum
+    /// with the bits of summing the shards' own products in order.
+    @Test(arguments: KernelVariant.supported)
+    func addedProductIsTheRoundedSumOfCAndTheProduct(variant: KernelVariant) {
+        var differing: [String] = []
+        for (index, layout) in Self.grid({ $0 }).enumerated() where layout.depth > 0 {
+            var added = layout
+            added.epilogue = .add
+            let operands = ProductOperands(added, seed: UInt64(index))
+            let alone = ProductOperands(layout, seed: UInt64(index)).run(variant)
+            let result = operands.run(variant)
+            for i in 0..<layout.rows {
+                for j in 0..<layout.columns {
+                    let at = ProductOperands.margin + i * layout.cRowStride + j
+                    let expected = operands.initialC[at] + alone[at]
+                    if result[at].bitPattern != expected.bitPattern {
+                        differing.append("\(layout) C[\(i)][\(j)]: \(result[at]), C + product = \(expected)")
+                    }
+                }
+            }
+        }
+        if !differing.isEmpty {
+            Issue.record("\(variant): \(differing.count) elements differ, first: \(differing.prefix(4))")
         }
     }
 

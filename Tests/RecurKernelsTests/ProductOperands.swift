@@ -85,6 +85,9 @@ final class ProductOperands {
             return (max(sum, 0), tolerance)
         case .reluGradient(let rowStride):
             return (h![i * rowStride + j] > 0 ? sum : 0, tolerance)
+        case .add:
+            let c = Double(initialC[Self.margin + i * layout.cRowStride + j])
+            return (c + sum, tolerance + Double(Float.ulpOfOne) * abs(c + sum))
         }
     }
 

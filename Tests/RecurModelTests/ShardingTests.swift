@@ -142,6 +142,70 @@ import Testing
         }
     }
 
+    /// Passes that chain their shards into one buffer (what the engine's
+    /// worker 0 runs) leave there the bits of summing per-shard buffers in
+    /// shard order: the first pass's first shard overwrites what the buffer
+    /// held, every later shard adds, across passes too. For every cell, both
+    /// input-weight-gradient paths (layer 0 transposed, layer 1 not) and with
+    /// and without the kept outputs (the linear layer's weight added too).
+    @Test(arguments: TestModels.backendNames, RecurrentCell.allCases)
+    func chainedPassesGiveTheSumOfPerShardGradients(backend: String, cell: RecurrentCell) throws {
+        let shape = ModelShape(inputSize: 5, sequenceLength: 4, hidden: 20, layers: 2, classes: 3, cell: cell)
+        let model = try #require(TestModels.model(shape, seed: 21, backend: backend))
+        let layout = model.layout, batch = Self.batch, shardSize = 2
+        let (batchInputs, labelArray) = TestModels.batch(shape, samples: batch, seed: 22)
+        let inputs = FloatBuffer(count: batchInputs.count + ParameterLayout.alignment)
+        inputs.pointer.update(from: batchInputs, count: batchInputs.count)
+        let labels = UnsafeMutablePointer<Int32>.allocate(capacity: batch)
+        defer { labels.deallocate() }
+        labels.update(from: labelArray, count: batch)
+        let packed = FloatBuffer(count: model.packedLayout.count)
+        for layer in 0..<shape.layers {
+            model.backend.packWeights(
+                layout: layout, packedLayout: model.packedLayout, parameters: model.parameters.pointer,
+                packed: packed.pointer, layer: layer, units: 0..<shape.hidden)
+        }
+        let workspace = FloatBuffer(count: ShardPass.workspaceCount(shape: shape, samples: batch, keepsOutputs: false))
+        let keptTop = FloatBuffer(count: batch * shape.flatFeatures + ParameterLayout.alignment)
+        let keptLogitGradient = FloatBuffer(count: batch * shape.classes)
+        let shardCount = (batch + shardSize - 1) / shardSize
+        // Shards `shards` of the batch as one pass into `buffers` (one pointer per shard).
+        func runPass(_ shards: Range<Int>, _ buffers: [UnsafeMutablePointer<Float>], _ output: ShardPass.GradientOutput, keeps: Bool) {
+            let samples = (shards.lowerBound * shardSize)..<min(batch, shards.upperBound * shardSize)
+            buffers.withUnsafeBufferPointer { g in
+                var pass = ShardPass(
+                    shape: shape, layout: layout, packedLayout: model.packedLayout,
+                    parameters: model.parameters.pointer, packed: packed.pointer,
+                    inputs: inputs.pointer + samples.lowerBound * shape.sampleInputCount, labels: labels + samples.lowerBound,
+                    samples: samples.count, shardSize: shardSize, gradientScale: 1 / Float(batch),
+                    workspace: workspace.pointer, gradients: g.baseAddress!, logits: nil,
+                    kept: keeps ? KeptOutputs(top: keptTop.pointer, logitGradient: keptLogitGradient.pointer)
+                        .rows(samples, shape: shape) : nil)
+                pass.gradientOutput = output
+                _ = model.backend.forward(pass)
+                model.backend.backward(pass)
+            }
+        }
+        for keeps in [false, true] {
+            let separate = (0..<shardCount).map { _ in FloatBuffer(count: layout.count) }
+            runPass(0..<shardCount, separate.map(\.pointer), .perShard, keeps: keeps)
+            let expected = FloatBuffer(count: layout.count)
+            separate.map(\.pointer).withUnsafeBufferPointer { sources in
+                model.backend.sum(sources.baseAddress!, count: shardCount, into: expected.pointer, range: 0..<layout.count)
+            }
+            let chained = FloatBuffer(count: layout.count)
+            chained.pointer.update(repeating: .nan, count: layout.count)
+            let all = [UnsafeMutablePointer<Float>](repeating: chained.pointer, count: shardCount)
+            runPass(0..<2, all, .chained(startsChain: true), keeps: keeps)
+            runPass(2..<shardCount, all, .chained(startsChain: false), keeps: keeps)
+            for slot in layout.slots where !(keeps && slot == layout.outputWeight) {
+                #expect(
+                    chained[slot.range].map(\.bitPattern) == expected[slot.range].map(\.bitPattern),
+                    "\(backend) \(cell) kept \(keeps) \(slot.name)")
+            }
+        }
+    }
+
     /// Gradients are overwritten, never accumulated, and the layout's padding
     /// is left as it was.
     @Test(arguments: TestModels.backendNames)

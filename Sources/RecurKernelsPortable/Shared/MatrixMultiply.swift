@@ -349,11 +349,18 @@ extension MatrixProduct {
             if r > 3 { storeRow(Edge.self, .reluGradient, h, hRowStride, i + 3, j, valid, v, c30, c31, c32, c33) }
             if r > 4 { storeRow(Edge.self, .reluGradient, h, hRowStride, i + 4, j, valid, v, c40, c41, c42, c43) }
             if r > 5 { storeRow(Edge.self, .reluGradient, h, hRowStride, i + 5, j, valid, v, c50, c51, c52, c53) }
+        case .add:
+            storeRow(Edge.self, .add, nil, 0, i, j, valid, v, c00, c01, c02, c03)
+            if r > 1 { storeRow(Edge.self, .add, nil, 0, i + 1, j, valid, v, c10, c11, c12, c13) }
+            if r > 2 { storeRow(Edge.self, .add, nil, 0, i + 2, j, valid, v, c20, c21, c22, c23) }
+            if r > 3 { storeRow(Edge.self, .add, nil, 0, i + 3, j, valid, v, c30, c31, c32, c33) }
+            if r > 4 { storeRow(Edge.self, .add, nil, 0, i + 4, j, valid, v, c40, c41, c42, c43) }
+            if r > 5 { storeRow(Edge.self, .add, nil, 0, i + 5, j, valid, v, c50, c51, c52, c53) }
         }
     }
 
     /// The epilogue of one row, as a constant at each (inlined) call site.
-    private enum StoreMode { case none, tanh, tanhGradient, relu, reluGradient }
+    private enum StoreMode { case none, tanh, tanhGradient, relu, reluGradient, add }
 
     /// Applies the epilogue to one row of a tile and stores its `valid` columns.
     @inline(__always)
@@ -414,6 +421,11 @@ extension MatrixProduct {
             if v > 3 {
                 store(x3.replacing(with: zero, where: load(hp + 3 * w, valid - 3 * w) .<= zero), row + 3 * w, valid - 3 * w)
             }
+        case .add:
+            store(load(row, valid) + x0, row, valid)
+            if v > 1 { store(load(row + w, valid - w) + x1, row + w, valid - w) }
+            if v > 2 { store(load(row + 2 * w, valid - 2 * w) + x2, row + 2 * w, valid - 2 * w) }
+            if v > 3 { store(load(row + 3 * w, valid - 3 * w) + x3, row + 3 * w, valid - 3 * w) }
         }
     }
 }

@@ -70,7 +70,7 @@ func adamUpdate(
         let g = gradients.vec(i)
         let m = firstMoment.vec(i) + vOneMinusBeta1 * (g - firstMoment.vec(i))
         let v = vBeta2 * secondMoment.vec(i) + vOneMinusBeta2 * (g * g)
-        let denominator = v.squareRoot() / vCorrection + vEpsilon
+        let denominator = recur_sqrt16(v) / vCorrection + vEpsilon
         firstMoment.store(m, i)
         secondMoment.store(v, i)
         parameters.store(parameters.vec(i) - vStep * (m / denominator), i)

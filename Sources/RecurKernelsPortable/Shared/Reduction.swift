@@ -76,15 +76,18 @@ func dots(
     }
 }
 
-/// `out[j] = Σ_r x[r * rowStride + j]` for `j` in `0..<count`, rows summed in order.
+/// `out[j] = Σ_r x[r * rowStride + j]` for `j` in `0..<count`, rows summed in
+/// order; `adding`: `out[j] = out[j] + Σ_r ...`, the finished sum added.
 func columnSums(
-    _ x: UnsafePointer<Float>, rows: Int, rowStride: Int, count: Int, into out: UnsafeMutablePointer<Float>
+    _ x: UnsafePointer<Float>, rows: Int, rowStride: Int, count: Int, into out: UnsafeMutablePointer<Float>,
+    adding: Bool = false
 ) {
     var j = 0
     while j < count {
         let valid = min(Vec.scalarCount, count - j)
         var total = Vec()
         for r in 0..<rows { total += loadPartial(x + r * rowStride + j, valid: valid) }
+        if adding { total = loadPartial(out + j, valid: valid) + total }
         storePartial(total, out + j, valid: valid)
         j += Vec.scalarCount
     }

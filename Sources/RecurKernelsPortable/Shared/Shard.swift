@@ -65,12 +65,15 @@ extension ShardPass {
 /// ``ProductShape/linearWeightGradient(_:samples:columns:)``.
 func outputWeightProduct(
     shape: ModelShape, layout: ParameterLayout, logitGradient: UnsafePointer<Float>, top: UnsafePointer<Float>,
-    samples: Int, columns: Range<Int>, gradients: UnsafeMutablePointer<Float>, accumulate: Bool = false
+    samples: Int, columns: Range<Int>, gradients: UnsafeMutablePointer<Float>, accumulate: Bool = false,
+    adding: Bool = false
 ) {
     var product = ProductShape.linearWeightGradient(shape, samples: samples, columns: columns.count)
     // Accumulating loads C into the zeroed accumulators before the chain over
-    // the samples, so the chain continues exactly from C's values.
+    // the samples, so the chain continues exactly from C's values; adding
+    // adds the finished chain to C.
     product.accumulate = accumulate
+    if adding { product.epilogue = .add }
     MatrixProduct(
         product,
         a: logitGradient, b: top + columns.lowerBound,
@@ -257,15 +260,16 @@ func backwardShard(_ pass: ShardPass) {
     for shard in 0..<pass.shards.shardCount {
         let rows = pass.shards.samples(of: shard)
         let shardLogitGradient = logitGradient + rows.lowerBound * classes
+        let adding = pass.addsGradient(ofShard: shard)
         if pass.kept == nil {
             outputWeightProduct(
                 shape: shape, layout: layout, logitGradient: shardLogitGradient,
                 top: headInput + rows.lowerBound * features, samples: rows.count,
-                columns: 0..<features, gradients: shardGradients[shard])
+                columns: 0..<features, gradients: shardGradients[shard], adding: adding)
         }
         columnSums(
             shardLogitGradient, rows: rows.count, rowStride: classes, count: classes,
-            into: shardGradients[shard] + layout.outputBias.offset)
+            into: shardGradients[shard] + layout.outputBias.offset, adding: adding)
     }
     if shape.head == .allSteps {
         MatrixProduct(.linearInputGradient(shape, samples: m), a: logitGradient, b: fcWeight, c: current).run()
@@ -404,24 +408,34 @@ private func layerWeightGradients(
     for shard in 0..<pass.shards.shardCount {
         let rows = pass.shards.samples(of: shard)
         let gradients = shardGradients[shard]
+        let adding = pass.addsGradient(ofShard: shard)
         let inputSide = gates.input + rows.lowerBound * gateSequence
         let recurrentSide = gates.recurrent + rows.lowerBound * gateSequence
+        var recurrentProduct = ProductShape.recurrentWeightGradient(shape, samples: rows.count)
+        if adding { recurrentProduct.epilogue = .add }
         MatrixProduct(
-            .recurrentWeightGradient(shape, samples: rows.count),
+            recurrentProduct,
             a: recurrentSide + gateCount, b: h + rows.lowerBound * shape.flatFeatures,
             c: gradients + layout.recurrentWeight(layer: layer).offset
         ).run()
         inputWeightGradient(
             shape: shape, layer: layer, samples: rows.count,
             gateGradients: inputSide, input: input + rows.lowerBound * steps * inputSize,
-            scratch: workspace.transposeScratch, into: gradients + layout.inputWeight(layer: layer).offset)
+            scratch: workspace.transposeScratch, into: gradients + layout.inputWeight(layer: layer).offset,
+            adding: adding)
         let inputBias = gradients + layout.inputBias(layer: layer).offset
         let recurrentBias = gradients + layout.recurrentBias(layer: layer).offset
-        columnSums(inputSide, rows: rows.count * steps, rowStride: gateCount, count: gateCount, into: inputBias)
+        columnSums(
+            inputSide, rows: rows.count * steps, rowStride: gateCount, count: gateCount, into: inputBias,
+            adding: adding)
         if gates.recurrent == gates.input {
+            // Both biases get the same gradient, shard by shard, so their
+            // running sums are equal too.
             recurrentBias.update(from: inputBias, count: gateCount)
         } else {
-            columnSums(recurrentSide, rows: rows.count * steps, rowStride: gateCount, count: gateCount, into: recurrentBias)
+            columnSums(
+                recurrentSide, rows: rows.count * steps, rowStride: gateCount, count: gateCount, into: recurrentBias,
+                adding: adding)
         }
     }
 }
@@ -435,16 +449,23 @@ private func layerWeightGradients(
 /// multiply-adds with the factors swapped, so the bits are the same.
 private func inputWeightGradient(
     shape: ModelShape, layer: Int, samples: Int, gateGradients: UnsafePointer<Float>, input: UnsafePointer<Float>,
-    scratch: UnsafeMutablePointer<Float>, into gradient: UnsafeMutablePointer<Float>
+    scratch: UnsafeMutablePointer<Float>, into gradient: UnsafeMutablePointer<Float>, adding: Bool
 ) {
     let product = ProductShape.inputWeightGradient(shape, layer: layer, samples: samples)
     guard shape.transposesInputWeightGradient(layer: layer) else {
-        MatrixProduct(product, a: gateGradients, b: input, c: gradient).run()
+        var direct = product
+        if adding { direct.epilogue = .add }
+        MatrixProduct(direct, a: gateGradients, b: input, c: gradient).run()
         return
     }
     MatrixProduct(product, a: input, b: gateGradients, c: scratch).run()
     let inputSize = shape.layerInputSize(layer), gateCount = shape.gateRows
     for row in 0..<gateCount {
-        for i in 0..<inputSize { gradient[row * inputSize + i] = scratch[i * gateCount + row] }
+        let target = gradient + row * inputSize
+        if adding {
+            for i in 0..<inputSize { target[i] += scratch[i * gateCount + row] }
+        } else {
+            for i in 0..<inputSize { target[i] = scratch[i * gateCount + row] }
+        }
     }
 }
