@@ -29,6 +29,11 @@ static inline __attribute__((always_inline)) recur_float16 recur_sqrt16(recur_fl
     return __builtin_elementwise_sqrt(v);
 }
 
+/// Asks for the cache line at `p` ahead of a read and a write of it.
+static inline __attribute__((always_inline)) void recur_prefetch_for_write(const float *p) {
+    __builtin_prefetch(p, 1, 3);
+}
+
 /// The first `n` floats at `p` (0 <= n < 16) and zeros after; nothing past
 /// `p + n` is read. One masked load with AVX-512 or AVX2, a lane loop otherwise.
 static inline __attribute__((always_inline)) recur_float16 recur_load16_first(const float *p, int n) {

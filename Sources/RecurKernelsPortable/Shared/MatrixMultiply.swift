@@ -250,6 +250,19 @@ extension MatrixProduct {
                 if v > 3 { c53 += load(p5 + 3 * w, valid - 3 * w) }
             }
         }
+        if case .add = shape.epilogue {
+            // The tile reads C only once its chain is done: have C's lines
+            // in cache by then (a weight gradient's C is far from the core,
+            // and its rows are too far apart for the prefetchers).
+            for row in 0..<r {
+                let p = UnsafePointer(operands.c + (i + row) * shape.cRowStride + j)
+                var column = 0
+                while column < valid {
+                    recur_prefetch_for_write(p + column)
+                    column += 16
+                }
+            }
+        }
         let aRow = shape.aRowStride, aStep = shape.aDepthStride, bStep = shape.bRowStride
         for s in 0..<shape.segments {
             var ap = operands.a + s * shape.aSegmentStride + i * aRow
