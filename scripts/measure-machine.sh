@@ -55,8 +55,8 @@ probe() {
     grep -q avx512f /proc/cpuinfo && [ -x "$bin/fma_probe_v4" ] && probe_binary="$bin/fma_probe_v4"
     "$probe_binary" "$cores" 3 0.2
 }
-train() { # train CELL THREADS
-    "$recur" train --data "$data" --cell "$1" --threads "$2" --json --save "$work/train-$1-t$2.safetensors" \
+train() { # train CELL THREADS (in $work: a run cut short saves its checkpoint there)
+    cd "$work" && "$recur" train --data "$data" --cell "$1" --threads "$2" --json --save "$work/train-$1-t$2.safetensors" \
         | tee "$work/train-$1-t$2.jsonl"
 }
 cells() {
@@ -126,6 +126,6 @@ wanted train && part "2 epochs, lstm, $cores threads" 60 train lstm "$cores"
 wanted train && part "2 epochs, gru, $cores threads" 60 train gru "$cores"
 has_gpu && part "PyTorch GPU lstm batch 64" 40 pytorch cuda lstm 64
 wanted cpu && part "PyTorch CPU rnn batch 64, $cores threads" 70 pytorch cpu rnn 64 "$cores"
-rm -f "$work"/*.safetensors
+rm -rf "$work"/*.safetensors "$work"/recur-checkpoints
 pack
 echo "=== done $(date -u +%T)"
