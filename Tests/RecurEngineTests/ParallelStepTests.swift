@@ -1,5 +1,5 @@
 import RecurCore
-import RecurEngine
+@testable import RecurEngine
 import RecurKernels
 import RecurModel
 import Testing
@@ -86,6 +86,41 @@ func shardedGradientMatchesWholeBatch() throws {
     // both, so it has the same bits.
     let linear = layout.outputWeight.range
     #expect(Array(engine.gradient[linear]) == Array(whole.gradients[linear]))
+}
+
+@Test("Worker 0 takes passes from the front of the shard queue, the others from the back, each shard once")
+func shardQueueEnds() throws {
+    let engine = try makeEngine(threads: 1, shape: smallShape, shardSize: 1, maxBatch: 10)
+    engine.resetShardQueue(count: 10)
+    var taken: [Int: [Range<Int>]] = [:]
+    var worker = 0
+    while let pass = engine.takePass(shardsPerPass: 3, worker: worker) {
+        taken[worker, default: []].append(pass)
+        worker = (worker + 1) % 3
+    }
+    #expect(taken[0] == [0..<3, 3..<4])
+    #expect(taken[1] == [7..<10])
+    #expect(taken[2] == [4..<7])
+}
+
+@Test("One worker adds every shard straight into the batch's gradient, with the bits of two workers")
+func oneWorkerChainsEveryShard() throws {
+    let source = randomSource(shape: smallShape, count: 13, seed: 5)
+    let indices = (0..<13).map(Int32.init)
+    let alone = try makeEngine(threads: 1, shape: smallShape, shardSize: 2, maxBatch: 13)
+    let shared = try makeEngine(threads: 2, shape: smallShape, shardSize: 2, maxBatch: 13)
+    let lossAlone = indices.withUnsafeBufferPointer { alone.lossAndGradients(source: source, indices: $0) }
+    let lossShared = indices.withUnsafeBufferPointer { shared.lossAndGradients(source: source, indices: $0) }
+    #expect(lossAlone == lossShared)
+    #expect(alone.gradient.buffer.map(\.bitPattern) == shared.gradient.buffer.map(\.bitPattern))
+    let floats = alone.parameters.layout.count
+    func written(_ engine: DataParallelEngine) -> [Bool] {
+        (0..<7).map { shard in UnsafeBufferPointer(start: engine.shardGradientPointers[shard], count: floats).contains { $0 != 0 } }
+    }
+    // Alone, no shard buffer was ever written and nothing was left to sum.
+    // (Shared, how many shards worker 0 chained depends on timing.)
+    #expect(written(alone) == Array(repeating: false, count: 7))
+    #expect(alone.reductionSourceCount == 1)
 }
 
 @Test("Evaluation counts the samples whose top logit is the label")
