@@ -89,20 +89,34 @@ static inline __attribute__((always_inline)) void recur_store16_first(float *p, 
     (a0) + (d), (a1) + (d), (a2) + (d), (a3) + (d), (a4) + (d), (a5) + (d), (a6) + (d), (a7) + (d), \
     (a8) + (d), (a9) + (d), (a10) + (d), (a11) + (d), (a12) + (d), (a13) + (d), (a14) + (d), (a15) + (d)
 
-/// `dst[c * dstStride + r] = src[r * srcStride + c]` for a 16 x 16 block:
-/// 16 vector loads, 64 two-source shuffles (one instruction each with
-/// AVX-512), 16 vector stores, where an element-by-element copy does 256
-/// loads and stores, half of them strided. After the stages for d = 8, 4,
-/// 2, 1 the rows hold the columns.
-static inline __attribute__((always_inline)) void recur_transpose16x16(
-    const float *src, long srcStride, float *dst, long dstStride) {
-    recur_float16 rows[16];
+/// Loads a 16 x 16 block of `src` (rows `srcStride` floats apart) into
+/// `rows` transposed: 16 vector loads and 64 two-source shuffles (one
+/// instruction each with AVX-512), where an element-by-element copy does 256
+/// strided loads. After the stages for d = 8, 4, 2, 1 the rows hold the columns.
+static inline __attribute__((always_inline)) void recur_load_transposed16x16(
+    const float *src, long srcStride, recur_float16 rows[16]) {
     for (int i = 0; i < 16; i++) rows[i] = recur_load16(src + i * srcStride);
     RECUR_TRANSPOSE_STAGE(rows, 8, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)
     RECUR_TRANSPOSE_STAGE(rows, 4, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27)
     RECUR_TRANSPOSE_STAGE(rows, 2, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29)
     RECUR_TRANSPOSE_STAGE(rows, 1, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30)
+}
+
+/// `dst[c * dstStride + r] = src[r * srcStride + c]` for a 16 x 16 block.
+static inline __attribute__((always_inline)) void recur_transpose16x16(
+    const float *src, long srcStride, float *dst, long dstStride) {
+    recur_float16 rows[16];
+    recur_load_transposed16x16(src, srcStride, rows);
     for (int i = 0; i < 16; i++) recur_store16(dst + i * dstStride, rows[i]);
+}
+
+/// `dst[c * dstStride + r] += src[r * srcStride + c]` for a 16 x 16 block,
+/// each element one rounded addition.
+static inline __attribute__((always_inline)) void recur_transpose16x16_adding(
+    const float *src, long srcStride, float *dst, long dstStride) {
+    recur_float16 rows[16];
+    recur_load_transposed16x16(src, srcStride, rows);
+    for (int i = 0; i < 16; i++) recur_store16(dst + i * dstStride, recur_load16(dst + i * dstStride) + rows[i]);
 }
 
 #endif

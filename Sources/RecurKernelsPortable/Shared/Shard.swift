@@ -1,4 +1,5 @@
 @_spi(Kernels) import RecurCore
+import CRecurCPU
 
 /// A pass's workspace regions (``ShardWorkspace``) as pointers. The last
 /// layer's outputs and the logits' gradient are in the pass's
@@ -460,12 +461,30 @@ private func inputWeightGradient(
     }
     MatrixProduct(product, a: input, b: gateGradients, c: scratch).run()
     let inputSize = shape.layerInputSize(layer), gateCount = shape.gateRows
-    for row in 0..<gateCount {
-        let target = gradient + row * inputSize
-        if adding {
-            for i in 0..<inputSize { target[i] += scratch[i * gateCount + row] }
-        } else {
-            for i in 0..<inputSize { target[i] = scratch[i * gateCount + row] }
+    // gradient(row, i) = scratch(i, row): 16 x 16 blocks in registers, the
+    // edges element by element.
+    let block = 16
+    let wholeRows = gateCount / block * block, wholeColumns = inputSize / block * block
+    for row in stride(from: 0, to: wholeRows, by: block) {
+        for i in stride(from: 0, to: wholeColumns, by: block) {
+            let source = scratch + i * gateCount + row, target = gradient + row * inputSize + i
+            if adding {
+                recur_transpose16x16_adding(source, gateCount, target, inputSize)
+            } else {
+                recur_transpose16x16(source, gateCount, target, inputSize)
+            }
         }
     }
+    func copyElements(rows: Range<Int>, columns: Range<Int>) {
+        for row in rows {
+            let target = gradient + row * inputSize
+            if adding {
+                for i in columns { target[i] += scratch[i * gateCount + row] }
+            } else {
+                for i in columns { target[i] = scratch[i * gateCount + row] }
+            }
+        }
+    }
+    copyElements(rows: 0..<wholeRows, columns: wholeColumns..<inputSize)
+    copyElements(rows: wholeRows..<gateCount, columns: 0..<inputSize)
 }
