@@ -13,9 +13,11 @@ public struct BenchMeasurement: Hashable, Sendable, Codable {
     /// Seconds per step in each phase, the maximum over workers.
     public var phasesMax: PhaseBreakdown
     /// The FMA peak of all `threads` workers running the probe at once, in
-    /// GFLOP/s, or nil when not measured. With every core busy, clocks are
-    /// often lower than with one, so this is the fair ceiling for the
-    /// configuration. Under mpirun, the sum over the ranks of each rank's
+    /// GFLOP/s, or nil when not measured: the higher of a probe just before
+    /// the configuration's runs and one just after, so a moment in which a
+    /// shared machine's cores run slow cannot lower the ceiling and flatter
+    /// the share. With every core busy, clocks are often lower than with
+    /// one, so this is the fair ceiling for the configuration. Under mpirun, the sum over the ranks of each rank's
     /// probe, as the throughput is the whole job's.
     public var fmaPeakGFLOPS: Double?
     /// Under mpirun: the number of ranks (each with `threads` workers), the

@@ -165,6 +165,7 @@ public enum BenchRunner {
         let batch = configuration.batchSize
         let setup = try ComputeSetup(threads: .fixed(configuration.threads), pin: options.pin, backend: options.backend)
         for warning in setup.warnings { progress(warning) }
+        let peakBefore = measurePeakGFLOPS(setup)
         let parameters = Parameters(shape: shape, seed: options.seed)
         let engine: DataParallelEngine
         do {
@@ -211,7 +212,7 @@ public enum BenchRunner {
         var measurement = BenchMeasurement(
             configuration: configuration,
             samplesPerSecond: rates, phases: PhaseBreakdown(workers, reduce: .mean), phasesMax: PhaseBreakdown(workers, reduce: .max),
-            fmaPeakGFLOPS: measurePeakGFLOPS(setup))
+            fmaPeakGFLOPS: max(peakBefore, measurePeakGFLOPS(setup)))
         if let group, let exchange {
             let alone = try exchangeAlone(
                 exchange, layout: parameters.layout, shards: (batch + configuration.shardSize - 1) / configuration.shardSize,
