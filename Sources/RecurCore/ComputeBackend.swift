@@ -209,7 +209,8 @@ public protocol ComputeBackend: Sendable {
         gradients: UnsafeMutablePointer<Float>)
 
     /// `destination[i] = sources[0][i] + sources[1][i] + ...` for `i` in `range`,
-    /// summed strictly left to right so the result does not depend on who sums.
+    /// summed strictly left to right so the result does not depend on who sums;
+    /// `destination` may be `sources[0]` (a running sum continued in place).
     func sum(
         _ sources: UnsafePointer<UnsafeMutablePointer<Float>>, count: Int,
         into destination: UnsafeMutablePointer<Float>, range: Range<Int>)

@@ -67,15 +67,8 @@ extension DataParallelEngine {
         let hasIncoming = localShards.lowerBound > 0
         let localCount = samples.isEmpty ? 0 : plan.shardCount
         if hasIncoming || localCount > 0 {
-            let sources = chainedSumSources
-            var sourceCount = 0
-            if hasIncoming {
-                sources[0] = partials
-                sourceCount = 1
-            }
-            for shard in 0..<localCount { sources[sourceCount + shard] = shardGradientPointers[shard] }
-            sourceCount += localCount
-            let chained = ChainedSources(pointers: sources, count: sourceCount, hasIncoming: hasIncoming, partials: partials)
+            let sourceCount = setSumSources(running: hasIncoming ? partials : nil, shards: 0..<localCount)
+            let chained = ChainedSources(pointers: sumSources, count: sourceCount, hasIncoming: hasIncoming, partials: partials)
             let localSamples = samples.count
             for slice in partition.slices.indices {
                 exchangeStart = monotonicNanoseconds()

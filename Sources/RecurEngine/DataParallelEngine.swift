@@ -86,17 +86,17 @@ public final class DataParallelEngine: @unchecked Sendable {
     let shardLabels: UnsafeMutablePointer<Int32>
     let shardLengths: UnsafeMutablePointer<Int32>
     let shardGradientPointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
-    /// A step across processes sums the partial sum it receives, then its
-    /// shards' gradients: their pointers, in that order (at most `maxShards + 1`).
-    let chainedSumSources: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
+    /// What a step's sum adds up, in order (at most `maxShards + 1`
+    /// pointers, ``setSumSources(running:shards:)``): a running sum that
+    /// already holds the leading shards (worker 0's chain in ``gradient``,
+    /// or the previous process's partial sums), then the other shards'
+    /// buffers. A single-process step has `sumSourceCount` of them, set by
+    /// worker 0 before the barrier.
+    let sumSources: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
+    var sumSourceCount = 0
     /// `maxShards` pointers to ``gradient``: the buffers of a pass that adds
     /// its shards to the batch's gradient.
     let batchGradientPointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
-    /// What a single-process step sums after its barrier: ``gradient``,
-    /// holding worker 0's leading shards, then the other shards' buffers
-    /// (set by worker 0 before the barrier; `reductionSourceCount` of them).
-    let reductionSources: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
-    var reductionSourceCount = 0
     /// The workers' shares of a step across processes, made on the first one.
     var exchangeWorkCache: ExchangeWork?
     let shardLosses: UnsafeMutablePointer<Float>
@@ -156,10 +156,9 @@ public final class DataParallelEngine: @unchecked Sendable {
         shardLengths = .allocate(capacity: maxShards * shardSize)
         shardLengths.initialize(repeating: 0, count: maxShards * shardSize)
         shardGradientPointers = .allocate(capacity: maxShards)
-        chainedSumSources = .allocate(capacity: maxShards + 1)
+        sumSources = .allocate(capacity: maxShards + 1)
         batchGradientPointers = .allocate(capacity: maxShards)
         batchGradientPointers.initialize(repeating: gradient.pointer, count: maxShards)
-        reductionSources = .allocate(capacity: maxShards + 1)
         shardLosses = .allocate(capacity: maxShards)
         shardLosses.initialize(repeating: 0, count: maxShards)
         shardCorrect = .allocate(capacity: maxShards)
@@ -179,9 +178,8 @@ public final class DataParallelEngine: @unchecked Sendable {
         shardLengths.deallocate()
         shardLogits.deallocate()
         shardGradientPointers.deallocate()
-        chainedSumSources.deallocate()
+        sumSources.deallocate()
         batchGradientPointers.deallocate()
-        reductionSources.deallocate()
         passInputPointers.deallocate()
         workspacePointers.deallocate()
         shardLosses.deallocate()
@@ -271,8 +269,8 @@ public final class DataParallelEngine: @unchecked Sendable {
         gradientScale: Float, chaining: Bool, times: inout PhaseTimes, clock: inout Int64
     ) -> Int {
         var chained = 0
+        let chains = chaining && worker == 0
         while let shards = takePass(shardsPerPass: shardsPerPass, worker: worker) {
-            let chains = chaining && worker == 0
             var pass = gatherPass(shards, plan: plan, source: source, indices: indices, worker: worker,
                                   gradientScale: gradientScale, withGradients: true)
             if chains {
@@ -326,14 +324,16 @@ public final class DataParallelEngine: @unchecked Sendable {
             let chained = runPasses(
                 of: plan, shardsPerPass: shardsPerPass, source: source, indices: indices, worker: worker,
                 gradientScale: gradientScale, chaining: true, times: &times, clock: &clock)
-            if worker == 0 { setReductionSources(chained: chained, shardCount: plan.shardCount) }
+            if worker == 0 {
+                sumSourceCount = setSumSources(running: chained > 0 ? gradient.pointer : nil, shards: chained..<plan.shardCount)
+            }
             pool.barrier.wait()
             var now = monotonicNanoseconds()
             times.barrierWait += now - clock
             clock = now
             let shardGradients = ShardGradients(
-                shape: shape, layout: layout, backend: backend, shards: reductionSources,
-                shardCount: reductionSourceCount, samples: plan.batch, kept: kept, batchGradient: gradient.pointer)
+                shape: shape, layout: layout, backend: backend, shards: sumSources,
+                shardCount: sumSourceCount, samples: plan.batch, kept: kept, batchGradient: gradient.pointer)
 
             for block in updatePlan.blocks[updatePlan.assignment[worker]] {
                 reduction.reduce(block, of: shardGradients, plan: updatePlan)
@@ -360,19 +360,20 @@ public final class DataParallelEngine: @unchecked Sendable {
         return loss / Float(plan.batch)
     }
 
-    /// The sources of the sum after the barrier when worker 0 added shards
-    /// `0..<chained` of `shardCount` to ``gradient``.
-    private func setReductionSources(chained: Int, shardCount: Int) {
+    /// Fills ``sumSources`` with `running` (when set: a partial sum that
+    /// already holds the shards before `shards`), then the buffers of
+    /// `shards`, in order; returns how many it holds.
+    func setSumSources(running: UnsafeMutablePointer<Float>?, shards: Range<Int>) -> Int {
         var count = 0
-        if chained > 0 {
-            reductionSources[0] = gradient.pointer
+        if let running {
+            sumSources[0] = running
             count = 1
         }
-        for shard in chained..<shardCount {
-            reductionSources[count] = shardGradientPointers[shard]
+        for shard in shards {
+            sumSources[count] = shardGradientPointers[shard]
             count += 1
         }
-        reductionSourceCount = count
+        return count
     }
 
     /// Forward passes only over `count` samples of `source` (indices

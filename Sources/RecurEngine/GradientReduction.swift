@@ -54,11 +54,9 @@ public struct ShardOrderedSum: GradientReduction {
                 gradients: step.batchGradient)
             return
         }
-        // Every shard already in the batch's gradient: nothing left to add.
-        if step.shardCount == 1 && step.shards[0] == step.batchGradient { return }
         for range in plan.ranges(of: block) {
-            // In place when the first source is the batch's gradient: the sum
-            // reads each element of it before it writes it.
+            // In place when the first source is the batch's gradient (a
+            // no-op when it is the only one).
             step.backend.sum(step.shards, count: step.shardCount, into: step.batchGradient, range: range)
         }
     }

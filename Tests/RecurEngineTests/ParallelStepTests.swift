@@ -120,7 +120,7 @@ func oneWorkerChainsEveryShard() throws {
     // Alone, no shard buffer was ever written and nothing was left to sum.
     // (Shared, how many shards worker 0 chained depends on timing.)
     #expect(written(alone) == Array(repeating: false, count: 7))
-    #expect(alone.reductionSourceCount == 1)
+    #expect(alone.sumSourceCount == 1)
 }
 
 @Test("Evaluation counts the samples whose top logit is the label")

@@ -10,6 +10,8 @@ import Darwin
 
 /// `destination = ((s0 + s1) + s2) + ...` over `range`, strictly in source order,
 /// so the bits do not depend on how the range is split between threads.
+/// `destination` may be `s0` (each element is read before it is written);
+/// then with one source there is nothing to do.
 /// - Complexity: O(count x range.count).
 func sumInOrder(
     _ sources: UnsafePointer<UnsafeMutablePointer<Float>>, count: Int,
@@ -19,6 +21,7 @@ func sumInOrder(
         (destination + range.lowerBound).update(repeating: 0, count: range.count)
         return
     }
+    if count == 1 && sources[0] == destination { return }
     var i = range.lowerBound
     // Four vectors at a time: each source is read once per block while the
     // partial sums stay in registers.
