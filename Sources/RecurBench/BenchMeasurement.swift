@@ -17,8 +17,9 @@ public struct BenchMeasurement: Hashable, Sendable, Codable {
     /// the configuration's runs and one just after, so a moment in which a
     /// shared machine's cores run slow cannot lower the ceiling and flatter
     /// the share. With every core busy, clocks are often lower than with
-    /// one, so this is the fair ceiling for the configuration. Under mpirun, the sum over the ranks of each rank's
-    /// probe, as the throughput is the whole job's.
+    /// one, so this is the fair ceiling for the configuration. Under
+    /// mpirun, the sum over the ranks of each rank's probe, as the
+    /// throughput is the whole job's.
     public var fmaPeakGFLOPS: Double?
     /// Under mpirun: the number of ranks (each with `threads` workers), the
     /// bytes each rank handed MPI to send per step (rank order), and each

@@ -129,7 +129,7 @@ public final class MessagePassing: @unchecked Sendable {
                 SystemCalls.yieldThread()
                 continue
             }
-            if monotonicNanoseconds() > deadline { throw .timeout(failure()) }
+            if start + waited > deadline { throw .timeout(failure()) }
             SystemCalls.sleep(nanoseconds: waited < 20 * Self.yieldNanoseconds ? 20_000 : 200_000)
         }
     }
