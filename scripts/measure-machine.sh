@@ -14,22 +14,35 @@
 # packages in BIN/debs (unpacked to /tmp/ompi and relocated with OPAL_PREFIX
 # when the machine has no mpirun of its own).
 #
-# GROUPS (comma-separated; default all) picks what runs: machine (CPU and
-# probe, always), sweep, train (the 2-epoch runs of each cell), gpu (PyTorch
-# on the GPU), mpi, cells (the LSTM and GRU bench), cpu (PyTorch on the CPU).
+# GROUPS (comma-separated; default all; none for the CPU and probe alone)
+# picks what runs besides the CPU and probe: sweep, train (the 2-epoch runs
+# of each cell), gpu (PyTorch on the GPU), mpi, cells (the LSTM and GRU
+# bench), cpu (PyTorch on the CPU). Bad arguments exit 2 before anything runs.
 #
 #   scripts/measure-machine.sh BIN OUT [NAME [GROUPS]]
 set -uo pipefail
-[ $# -ge 2 ] || { echo "usage: scripts/measure-machine.sh BIN OUT [NAME [GROUPS]]" >&2; exit 2; }
-cd "$(dirname "$0")/.."
-bin=$(cd "$1" && pwd)
-out=$2
+die() { echo "measure-machine.sh: $*" >&2; exit 2; }
+[ $# -ge 2 ] || die "usage: scripts/measure-machine.sh BIN OUT [NAME [GROUPS]]"
+# BIN and OUT as the caller named them, before moving to the checkout.
+bin=$(cd "$1" 2>/dev/null && pwd) || die "BIN $1 is not a folder"
+[ -x "$bin/recur" ] || die "no executable $1/recur (scripts/package-binary.sh $1 makes one)"
+mkdir -p "$2" && out=$(cd "$2" && pwd) || die "cannot make the output folder $2"
 name=${3:-machine}
 groups=",${4:-sweep,train,gpu,mpi,cells,cpu},"
+for group in ${groups//,/ }; do
+    case "$group" in
+        sweep|train|gpu|mpi|cells|cpu|none) ;;
+        *) die "unknown group $group (sweep, train, gpu, mpi, cells, cpu)" ;;
+    esac
+done
 wanted() { [[ $groups == *",$1,"* ]]; }
+if wanted train || wanted gpu || wanted cpu; then
+    [ -d "$bin/mnist" ] || die "the train, gpu and cpu groups need MNIST in $1/mnist"
+fi
+cd "$(dirname "$0")/.."
 has_gpu() { wanted gpu && nvidia-smi -L >/dev/null 2>&1 && python3 -c "import torch; assert torch.cuda.is_available()" 2>/dev/null; }
 work=/tmp/recur-measure
-rm -rf "$work" && mkdir -p "$work" "$out"
+rm -rf "$work" && mkdir -p "$work"
 recur="$bin/recur"
 data="$bin/mnist"
 cores=$(nproc)

@@ -60,8 +60,10 @@ def main():
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--device", default="cpu", help="cpu, or cuda for the GPU")
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu", help="cpu, or cuda for the GPU")
     arguments = parser.parse_args()
+    if arguments.device == "cuda" and not torch.cuda.is_available():
+        raise SystemExit("pytorch-mnist: --device cuda, but this PyTorch sees no CUDA GPU")
 
     torch.set_num_threads(arguments.threads)
     torch.manual_seed(arguments.seed)
