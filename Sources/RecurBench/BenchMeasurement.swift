@@ -70,3 +70,42 @@ public struct BenchMeasurement: Hashable, Sendable, Codable {
         return nil
     }
 }
+
+extension BenchMeasurement {
+    /// Adds `other`, a later round's measurement of the same configuration:
+    /// its repeats join this one's; phases, bytes and exchange times become
+    /// the means over both, weighted by their repeats (each repeat times the
+    /// same steps); the FMA peak is the higher of the two (per rank under
+    /// mpirun, and their sum), as within one round.
+    public mutating func pool(_ other: BenchMeasurement) {
+        precondition(other.configuration == configuration, "only measurements of one configuration pool")
+        let weight = Double(samplesPerSecond.count), otherWeight = Double(other.samplesPerSecond.count)
+        func mean(_ a: Double, _ b: Double) -> Double { (a * weight + b * otherWeight) / (weight + otherWeight) }
+        func mean(_ a: PhaseBreakdown, _ b: PhaseBreakdown) -> PhaseBreakdown {
+            PhaseBreakdown(
+                forward: mean(a.forward, b.forward), backward: mean(a.backward, b.backward),
+                allReduce: mean(a.allReduce, b.allReduce), optimizer: mean(a.optimizer, b.optimizer),
+                barrierWait: mean(a.barrierWait, b.barrierWait), exchange: mean(a.exchange, b.exchange))
+        }
+        func means(_ a: [Double]?, _ b: [Double]?) -> [Double]? {
+            guard let a, let b, a.count == b.count else { return a ?? b }
+            return zip(a, b).map { mean($0, $1) }
+        }
+        phases = mean(phases, other.phases)
+        phasesMax = mean(phasesMax, other.phasesMax)
+        if let ranks = rankPhases, let otherRanks = other.rankPhases, ranks.count == otherRanks.count {
+            rankPhases = zip(ranks, otherRanks).map { mean($0, $1) }
+        }
+        bytesSentPerStep = means(bytesSentPerStep, other.bytesSentPerStep)
+        exchangeAloneSeconds = means(exchangeAloneSeconds, other.exchangeAloneSeconds)
+        if let peaks = rankFMAPeakGFLOPS, let otherPeaks = other.rankFMAPeakGFLOPS, peaks.count == otherPeaks.count {
+            rankFMAPeakGFLOPS = zip(peaks, otherPeaks).map { max($0, $1) }
+            fmaPeakGFLOPS = rankFMAPeakGFLOPS?.reduce(0, +)
+        } else if let peak = fmaPeakGFLOPS, let otherPeak = other.fmaPeakGFLOPS {
+            fmaPeakGFLOPS = max(peak, otherPeak)
+        } else {
+            fmaPeakGFLOPS = fmaPeakGFLOPS ?? other.fmaPeakGFLOPS
+        }
+        samplesPerSecond += other.samplesPerSecond
+    }
+}

@@ -133,7 +133,8 @@ extension BenchReport {
             "machine: \(machine.topologySummary)",
             "build: recur \(machine.recurVersion), backend \(machine.backend), flags \(machine.buildFlags)",
             "model: \(settings.modelDescription), \(DecimalFormat.fixed(settings.flopsPerSample / 1e6, digits: 2)) MFLOP per sample",
-            "run: \(settings.steps) measured steps after \(settings.warmup) warm-up steps, \(settings.repeats) repeats; "
+            "run: \(settings.steps) measured steps after \(settings.warmup) warm-up steps, \(settings.repeats) repeats"
+                + (settings.rounds > 1 ? " in each of \(settings.rounds) rounds; " : "; ")
                 + (peak ?? "FMA peak not measured"),
         ]
     }

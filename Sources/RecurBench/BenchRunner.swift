@@ -19,6 +19,9 @@ public struct BenchOptions: Sendable {
     /// Untimed steps before the first repeat (page faults, caches, frequency).
     public var warmup = 5
     public var repeats = 3
+    /// Times the whole sweep runs, configuration after configuration in each
+    /// round; each configuration's repeats are pooled over the rounds.
+    public var rounds = 1
     public var pin: PinMode = .core
     /// Shard sizes to measure: each changes the result slightly (the order of
     /// the gradient sums) and how evenly work spreads over threads.
@@ -64,6 +67,7 @@ public struct BenchOptions: Sendable {
         if steps < 1 { throw .usage("--steps must be at least 1 (got \(steps))") }
         if warmup < 0 { throw .usage("--warmup must be at least 0 (got \(warmup))") }
         if repeats < 1 { throw .usage("--repeats must be at least 1 (got \(repeats))") }
+        if rounds < 1 { throw .usage("--rounds must be at least 1 (got \(rounds))") }
         if shardSizes.isEmpty || shardSizes.contains(where: { $0 < 1 }) {
             throw .usage("--shard-size needs sizes of at least 1 (got \(shardSizes))")
         }
@@ -85,8 +89,12 @@ public struct BenchOptions: Sendable {
 }
 
 public enum BenchRunner {
-    /// Runs every configuration and returns the report. `progress` gets one
-    /// line per configuration as it finishes.
+    /// Runs every configuration, `options.rounds` times over, and returns
+    /// the report. `progress` gets one line per configuration as it finishes
+    /// (in every round but the last marked with its round), then with more
+    /// than one round a line per configuration with its pooled median.
+    /// Rounds interleave the configurations in time, so on a machine whose
+    /// speed drifts each one is measured across the same minutes.
     /// With `group` (under mpirun), every rank runs the same sweep, each
     /// step split between the ranks as in training, and the measurements
     /// carry each rank's phases and bytes sent.
@@ -115,26 +123,41 @@ public enum BenchRunner {
         let single = try ComputeSetup(threads: .fixed(1), pin: options.pin, backend: options.backend)
         let backend = single.backend
         let peak = measurePeakGFLOPS(single)
-        var measurements: [BenchMeasurement] = []
+        var configurations: [BenchConfiguration] = []
         for batch in options.batchSizes {
             for shardSize in options.shardSizes {
                 for passSize in options.passSizes {
                     for threads in options.threads {
-                        let configuration = BenchConfiguration(
+                        configurations.append(BenchConfiguration(
                             threads: threads, batchSize: batch, pin: options.pin == .core, shardSize: shardSize,
-                            samplesPerPass: passSize)
-                        let measurement = try measure(
-                            options, configuration, shape: shape, source: source, group: group, progress: progress)
-                        measurements.append(measurement)
-                        let median = BenchStatistics.median(measurement.samplesPerSecond) ?? 0
-                        progress("\(configuration): \(Int(median.rounded())) samples/s")
+                            samplesPerPass: passSize))
                     }
                 }
             }
         }
+        func summary(_ measurement: BenchMeasurement) -> String {
+            let median = BenchStatistics.median(measurement.samplesPerSecond) ?? 0
+            return "\(measurement.configuration): \(Int(median.rounded())) samples/s"
+        }
+        var measurements: [BenchMeasurement] = []
+        for round in 1...options.rounds {
+            for (index, configuration) in configurations.enumerated() {
+                let measurement = try measure(
+                    options, configuration, shape: shape, source: source, group: group, progress: progress)
+                if round == 1 {
+                    measurements.append(measurement)
+                } else {
+                    measurements[index].pool(measurement)
+                }
+                progress(options.rounds > 1 ? "round \(round) of \(options.rounds): \(summary(measurement))" : summary(measurement))
+            }
+        }
+        if options.rounds > 1 {
+            for measurement in measurements { progress(summary(measurement)) }
+        }
         let machine = MachineInfo(topology: topology, backend: backend.name)
         let settings = BenchSettings(
-            steps: options.steps, warmup: options.warmup, repeats: options.repeats,
+            steps: options.steps, warmup: options.warmup, repeats: options.repeats, rounds: options.rounds,
             modelDescription: shape.description, flopsPerSample: shape.flopsPerSample, fmaPeakGFLOPSPerCore: peak)
         do {
             return try BenchReport(machine: machine, settings: settings, measurements: measurements)

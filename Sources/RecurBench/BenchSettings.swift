@@ -1,11 +1,13 @@
 /// How a benchmark was run and what one sample costs.
-public struct BenchSettings: Hashable, Sendable, Codable {
+public struct BenchSettings: Hashable, Sendable {
     /// Measured training steps per repeat.
     public var steps: Int
     /// Unmeasured warm-up steps before each repeat.
     public var warmup: Int
-    /// Repeats per configuration; each gives one throughput figure.
+    /// Repeats per configuration in each round; each gives one throughput figure.
     public var repeats: Int
+    /// Rounds of the whole sweep (1 in reports written before there were rounds).
+    public var rounds: Int
     /// A short description of the model, e.g. "2-layer tanh RNN, hidden 256".
     public var modelDescription: String
     /// Floating-point operations of one forward and backward pass of one sample
@@ -16,12 +18,13 @@ public struct BenchSettings: Hashable, Sendable, Codable {
     public var fmaPeakGFLOPSPerCore: Double?
 
     public init(
-        steps: Int, warmup: Int, repeats: Int, modelDescription: String, flopsPerSample: Double,
+        steps: Int, warmup: Int, repeats: Int, rounds: Int = 1, modelDescription: String, flopsPerSample: Double,
         fmaPeakGFLOPSPerCore: Double?
     ) {
         self.steps = steps
         self.warmup = warmup
         self.repeats = repeats
+        self.rounds = rounds
         self.modelDescription = modelDescription
         self.flopsPerSample = flopsPerSample
         self.fmaPeakGFLOPSPerCore = fmaPeakGFLOPSPerCore
@@ -32,6 +35,7 @@ public struct BenchSettings: Hashable, Sendable, Codable {
         if steps < 1 { return .invalidSetting(name: "steps", value: "\(steps)", expected: "at least 1") }
         if warmup < 0 { return .invalidSetting(name: "warmup", value: "\(warmup)", expected: "0 or more") }
         if repeats < 1 { return .invalidSetting(name: "repeats", value: "\(repeats)", expected: "at least 1") }
+        if rounds < 1 { return .invalidSetting(name: "rounds", value: "\(rounds)", expected: "at least 1") }
         if !(flopsPerSample.isFinite && flopsPerSample > 0) {
             return .invalidSetting(name: "flopsPerSample", value: "\(flopsPerSample)", expected: "a finite number above 0")
         }
@@ -39,5 +43,23 @@ public struct BenchSettings: Hashable, Sendable, Codable {
             return .invalidSetting(name: "fmaPeakGFLOPSPerCore", value: "\(peak)", expected: "a finite number above 0")
         }
         return nil
+    }
+}
+
+extension BenchSettings: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case steps, warmup, repeats, rounds, modelDescription, flopsPerSample, fmaPeakGFLOPSPerCore
+    }
+
+    /// Decodes the settings; a report without `rounds` ran one round.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        steps = try container.decode(Int.self, forKey: .steps)
+        warmup = try container.decode(Int.self, forKey: .warmup)
+        repeats = try container.decode(Int.self, forKey: .repeats)
+        rounds = try container.decodeIfPresent(Int.self, forKey: .rounds) ?? 1
+        modelDescription = try container.decode(String.self, forKey: .modelDescription)
+        flopsPerSample = try container.decode(Double.self, forKey: .flopsPerSample)
+        fmaPeakGFLOPSPerCore = try container.decodeIfPresent(Double.self, forKey: .fmaPeakGFLOPSPerCore)
     }
 }

@@ -28,6 +28,12 @@ struct SweepOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Untimed steps first.", valueName: "N")) var warmup: Int = 5
     @Option(parsing: .unconditional, help: ArgumentHelp("Repeats per configuration (median, min and max are reported).", valueName: "N"))
     var repeats: Int?
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Run the whole sweep N times, one configuration after another in each round, and pool each configuration's repeats over the rounds: on a machine whose speed drifts, every configuration is then measured across the same minutes.",
+            valueName: "N"))
+    var rounds: Int = 1
     @Option(help: ArgumentHelp("Bind workers to cores (core) or not (none).", valueName: "core|none")) var pin: String = "core"
     @Option(
         name: .customLong("shard-size"), parsing: .unconditional,
@@ -65,6 +71,7 @@ struct SweepOptions: ParsableArguments {
         options.steps = steps ?? defaultSteps
         options.warmup = warmup
         options.repeats = repeats ?? defaultRepeats
+        options.rounds = rounds
         options.pin = pinMode
         options.shardSizes = shardSizes.values
         options.hidden = hidden
@@ -100,6 +107,7 @@ struct BenchCommand: ParsableCommand {
               recur bench
               recur bench --threads 1,2,4,8,16 --batch-size 64,256 --json bench.json --csv bench.csv --plot bench.svg
               recur bench --cell lstm --threads 1,2
+              recur bench --threads 1,2 --pass-samples 4,16 --rounds 3
             """)
 
     @OptionGroup var sweep: SweepOptions

@@ -111,6 +111,23 @@ struct JSONOutputTests {
         #expect(tune.outputLines.last?.hasPrefix("Use: recur train --hidden 8 --layers 1 --threads ") == true, "the model's options too: \(tune)")
     }
 
+    @Test("bench --rounds runs the sweep again and pools each configuration's repeats")
+    func benchRounds() async throws {
+        let work = try TemporaryDirectory(prefix: "recur-cli-bench")
+        let json = work.file("bench.json")
+        let result = try await RecurExecutable.run(
+            ["bench", "--threads", "1,2"] + tinySweep + ["--rounds", "2", "--json", json], timeout: .seconds(300))
+        expectSuccess(result)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        #expect((report?["settings"] as? [String: Any])?["rounds"] as? Int == 2)
+        let results = report?["results"] as? [[String: Any]] ?? []
+        #expect(results.count == 2 && results.allSatisfy { ($0["samplesPerSecond"] as? [Any])?.count == 2 }, "\(results)")
+        let lines = result.errorLines + result.outputLines
+        #expect(lines.filter { $0.hasPrefix("round 1 of 2: ") }.count == 2, "\(result)")
+        #expect(lines.filter { $0.hasPrefix("round 2 of 2: ") }.count == 2, "\(result)")
+        #expect(lines.filter { $0.range(of: #"^[12] threads?, batch 8, .*: [0-9]+ samples/s$"#, options: .regularExpression) != nil }.count == 2)
+    }
+
     @Test("bench measures every pass size given, and tune's command carries the fastest")
     func benchPassSizes() async throws {
         let common = ["--threads", "1", "--shard-size", "2"] + tinySweep

@@ -64,6 +64,8 @@ struct UsageErrorTests {
         Case(arguments: ["bench", "--pin", "maybe"], mentions: ["--pin"]),
         Case(arguments: ["bench", "--steps", "0"], mentions: ["--steps"]),
         Case(arguments: ["bench", "--repeats", "0"], mentions: ["--repeats"]),
+        Case(arguments: ["bench", "--rounds", "0"], mentions: ["--rounds"]),
+        Case(arguments: ["tune", "--rounds=-1"], mentions: ["--rounds"]),
         Case(arguments: ["bench", "--warmup=-1"], mentions: ["--warmup"]),
         Case(arguments: ["bench", "--shard-size", "0"], mentions: ["--shard-size"]),
         Case(arguments: ["bench", "--pass-samples", "0"], mentions: ["--pass-samples"]),
