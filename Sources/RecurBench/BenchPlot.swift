@@ -101,7 +101,8 @@ struct BenchPlot {
         let subtitles = [
             "\(machine.date) · recur \(machine.recurVersion), backend \(machine.backend) · \(machine.topologySummary)",
             "\(settings.modelDescription), \(DecimalFormat.fixed(settings.flopsPerSample / 1e6, digits: 2)) MFLOP per sample · "
-                + "\(settings.steps) steps after \(settings.warmup) warm-up, \(settings.repeats) repeats · "
+                + "\(settings.steps) steps after \(settings.warmup) warm-up, \(settings.repeats) repeats"
+                + (settings.rounds > 1 ? " x \(settings.rounds) rounds · " : " · ")
                 + (peak ?? "FMA peak not measured"),
         ]
         for (index, line) in subtitles.enumerated() {

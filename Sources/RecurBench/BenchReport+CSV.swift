@@ -55,6 +55,7 @@ extension BenchReport {
             ("steps", "\(settings.steps)"),
             ("warmup", "\(settings.warmup)"),
             ("repeats", "\(settings.repeats)"),
+            ("rounds", "\(settings.rounds)"),
         ]
         var text = ""
         for (key, value) in comments {

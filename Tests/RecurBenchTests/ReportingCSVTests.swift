@@ -102,7 +102,7 @@ import Testing
         let comments = csv.split(separator: "\n").filter { $0.hasPrefix("#") }
         #expect(comments.contains("# cpu_model: Intel(R) Xeon(R) \"Max\", 9480 rev 2"))
         for line in ["# hostname: bench-host", "# backend: avx512", "# date: 2025-11-25T13:18:00Z", "# steps: 20", "# warmup: 3",
-                     "# repeats: 3", "# flops_per_sample: 34260000.0", "# fma_peak_gflops_per_core: 64.0", "# l3_bytes: 33554432"] {
+                     "# repeats: 3", "# rounds: 1", "# flops_per_sample: 34260000.0", "# fma_peak_gflops_per_core: 64.0", "# l3_bytes: 33554432"] {
             #expect(comments.contains(Substring(line)), "missing \(line)")
         }
         let records = parseCSV(csv)
