@@ -124,7 +124,11 @@ export -f machine probe train cells mpi_sweep mpi_identity pytorch
 
 part machine 30 machine
 part "FMA peak probe" 40 probe
-wanted sweep && part "scaling sweep (recur bench)" 150 scripts/scaling.sh --recur "$recur" --out "$work" --name "$name"
+# Three rounds of two repeats: every thread count measured across the same
+# minutes (that VM's speed moved from one call to the next); each round
+# probes the FMA peak again, about 2.5 s per configuration.
+wanted sweep && part "scaling sweep (recur bench)" 210 scripts/scaling.sh --recur "$recur" --out "$work" --name "$name" \
+    --repeats 2 --rounds 3
 wanted train && part "2 epochs, rnn, $cores threads" 40 train rnn "$cores"
 if has_gpu; then
     part "PyTorch GPU rnn batch 64" 60 pytorch cuda rnn 64
