@@ -91,8 +91,8 @@ public struct BenchOptions: Sendable {
 public enum BenchRunner {
     /// Runs every configuration, `options.rounds` times over, and returns
     /// the report. `progress` gets one line per configuration as it finishes
-    /// (in every round but the last marked with its round), then with more
-    /// than one round a line per configuration with its pooled median.
+    /// (with more than one round, marked with its round, then at the end a
+    /// line per configuration with its pooled median).
     /// Rounds interleave the configurations in time, so on a machine whose
     /// speed drifts each one is measured across the same minutes.
     /// With `group` (under mpirun), every rank runs the same sweep, each

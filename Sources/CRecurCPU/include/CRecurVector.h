@@ -89,40 +89,58 @@ static inline __attribute__((always_inline)) void recur_store16_first(float *p, 
     (a0) + (d), (a1) + (d), (a2) + (d), (a3) + (d), (a4) + (d), (a5) + (d), (a6) + (d), (a7) + (d), \
     (a8) + (d), (a9) + (d), (a10) + (d), (a11) + (d), (a12) + (d), (a13) + (d), (a14) + (d), (a15) + (d)
 
-/// Loads a 16 x 16 block of `src` (rows `srcStride` floats apart) into
-/// `rows` transposed: 16 vector loads and 64 two-source shuffles (one
-/// instruction each with AVX-512), where an element-by-element copy does 256
-/// strided loads. After the stages for d = 8, 4, 2, 1 the rows hold the columns.
-static inline __attribute__((always_inline)) void recur_load_transposed16x16(
-    const float *src, long srcStride, recur_float16 rows[16]) {
-    // memcpy rather than recur_load16: a vector passed by value in a build
-    // without AVX-512 draws a (harmless, as all is inlined) ABI warning.
-    for (int i = 0; i < 16; i++) __builtin_memcpy(&rows[i], src + i * srcStride, sizeof rows[i]);
-    RECUR_TRANSPOSE_STAGE(rows, 8, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)
-    RECUR_TRANSPOSE_STAGE(rows, 4, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27)
-    RECUR_TRANSPOSE_STAGE(rows, 2, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29)
-    RECUR_TRANSPOSE_STAGE(rows, 1, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30)
+/// The first `n` floats at `p` (1 <= n <= 16) into `*v`, zeros after;
+/// nothing past `p + n` is read. (Through pointers: a vector passed or
+/// returned by value between C functions of a build without AVX-512 draws
+/// an ABI warning, harmless here as all is inlined.)
+static inline __attribute__((always_inline)) void recur_load_first_n(const float *p, int n, recur_float16 *v) {
+#if defined(__AVX512F__)
+    *v = (recur_float16)_mm512_maskz_loadu_ps((__mmask16)((1u << n) - 1u), p);
+#else
+    recur_float16 zero = {0};
+    *v = zero;
+    __builtin_memcpy(v, p, (unsigned long)n * sizeof(float));
+#endif
 }
 
-/// `dst[c * dstStride + r] = src[r * srcStride + c]` for a 16 x 16 block.
-static inline __attribute__((always_inline)) void recur_transpose16x16(
-    const float *src, long srcStride, float *dst, long dstStride) {
-    recur_float16 rows[16];
-    recur_load_transposed16x16(src, srcStride, rows);
-    for (int i = 0; i < 16; i++) __builtin_memcpy(dst + i * dstStride, &rows[i], sizeof rows[i]);
+/// Stores the first `n` lanes of `*v` at `p` (1 <= n <= 16); nothing past `p + n` is written.
+static inline __attribute__((always_inline)) void recur_store_first_n(float *p, const recur_float16 *v, int n) {
+#if defined(__AVX512F__)
+    _mm512_mask_storeu_ps(p, (__mmask16)((1u << n) - 1u), (__m512)*v);
+#else
+    __builtin_memcpy(p, v, (unsigned long)n * sizeof(float));
+#endif
 }
 
-/// `dst[c * dstStride + r] += src[r * srcStride + c]` for a 16 x 16 block,
-/// each element one rounded addition.
-static inline __attribute__((always_inline)) void recur_transpose16x16_adding(
-    const float *src, long srcStride, float *dst, long dstStride) {
-    recur_float16 rows[16];
-    recur_load_transposed16x16(src, srcStride, rows);
+/// `dst[c * dstStride + r] = src[r * srcStride + c]` (with `adding`:
+/// `dst[...] += src[...]`, each element one rounded addition) for a block of
+/// `rows` x `columns` of `src`, both 1...16: `rows` loads of up to 16
+/// floats, 64 two-source shuffles (one instruction each with AVX-512) and
+/// `columns` stores, where an element-by-element copy does a strided load
+/// per element. Nothing outside the block is read or written. After the
+/// stages for d = 8, 4, 2, 1 the rows hold the columns.
+static inline __attribute__((always_inline)) void recur_transpose_block(
+    const float *src, long srcStride, int rows, int columns, float *dst, long dstStride, int adding) {
+    recur_float16 block[16];
+    recur_float16 zero = {0};
     for (int i = 0; i < 16; i++) {
-        recur_float16 sum;
-        __builtin_memcpy(&sum, dst + i * dstStride, sizeof sum);
-        sum += rows[i];
-        __builtin_memcpy(dst + i * dstStride, &sum, sizeof sum);
+        if (i < rows) {
+            recur_load_first_n(src + i * srcStride, columns, &block[i]);
+        } else {
+            block[i] = zero;
+        }
+    }
+    RECUR_TRANSPOSE_STAGE(block, 8, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)
+    RECUR_TRANSPOSE_STAGE(block, 4, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27)
+    RECUR_TRANSPOSE_STAGE(block, 2, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29)
+    RECUR_TRANSPOSE_STAGE(block, 1, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30)
+    for (int i = 0; i < columns; i++) {
+        if (adding) {
+            recur_float16 sum;
+            recur_load_first_n(dst + i * dstStride, rows, &sum);
+            block[i] = sum + block[i];
+        }
+        recur_store_first_n(dst + i * dstStride, &block[i], rows);
     }
 }
 

@@ -108,25 +108,22 @@ func packLayerWeights(
     let input = shape.layerInputSize(layer)
     let width = ProductShape.panelWidth
     let gateUnits = (0..<shape.cell.gateCount).map { gate in (gate * hidden + units.lowerBound)..<(gate * hidden + units.upperBound) }
-    // Wᵀ(k, j) = W[j][k]: 16 rows of W at a time, 16 x 16 blocks transposed
-    // in registers, where 16 units (aligned to 16) land in one cache line of
-    // each panel row; element by element elsewhere.
+    // Wᵀ(k, j) = W[j][k]: 16 rows of W at a time, blocks of up to 16 x 16
+    // transposed in registers, where 16 units (aligned to 16) land in one
+    // cache line of each panel row; element by element elsewhere.
     func transpose(_ source: UnsafePointer<Float>, columns: Int, into destination: UnsafeMutablePointer<Float>) {
         func element(_ k: Int, _ j: Int) {
             destination[ProductShape.packedIndex(depth: k, column: j, depth: columns)] = source[j * columns + k]
         }
-        let block = 16  // recur_transpose16x16's
+        let block = 16  // recur_transpose_block's largest
         for rows in gateUnits {
             var j = rows.lowerBound
             while j % block == 0 && j + block <= rows.upperBound {
-                var k = 0
-                while k + block <= columns {
-                    recur_transpose16x16(
-                        source + j * columns + k, columns,
-                        destination + ProductShape.packedIndex(depth: k, column: j, depth: columns), width)
-                    k += block
+                for k in stride(from: 0, to: columns, by: block) {
+                    recur_transpose_block(
+                        source + j * columns + k, columns, Int32(block), Int32(min(block, columns - k)),
+                        destination + ProductShape.packedIndex(depth: k, column: j, depth: columns), width, 0)
                 }
-                for k in k..<columns { for row in j..<(j + block) { element(k, row) } }
                 j += block
             }
             for row in j..<rows.upperBound { for k in 0..<columns { element(k, row) } }

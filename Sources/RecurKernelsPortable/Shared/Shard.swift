@@ -461,30 +461,13 @@ private func inputWeightGradient(
     }
     MatrixProduct(product, a: input, b: gateGradients, c: scratch).run()
     let inputSize = shape.layerInputSize(layer), gateCount = shape.gateRows
-    // gradient(row, i) = scratch(i, row): 16 x 16 blocks in registers, the
-    // edges element by element.
-    let block = 16
-    let wholeRows = gateCount / block * block, wholeColumns = inputSize / block * block
-    for row in stride(from: 0, to: wholeRows, by: block) {
-        for i in stride(from: 0, to: wholeColumns, by: block) {
-            let source = scratch + i * gateCount + row, target = gradient + row * inputSize + i
-            if adding {
-                recur_transpose16x16_adding(source, gateCount, target, inputSize)
-            } else {
-                recur_transpose16x16(source, gateCount, target, inputSize)
-            }
+    // gradient(row, i) = scratch(i, row): blocks of up to 16 x 16 in registers.
+    let block = 16  // recur_transpose_block's largest
+    for row in stride(from: 0, to: gateCount, by: block) {
+        for i in stride(from: 0, to: inputSize, by: block) {
+            recur_transpose_block(
+                scratch + i * gateCount + row, gateCount, Int32(min(block, inputSize - i)),
+                Int32(min(block, gateCount - row)), gradient + row * inputSize + i, inputSize, adding ? 1 : 0)
         }
     }
-    func copyElements(rows: Range<Int>, columns: Range<Int>) {
-        for row in rows {
-            let target = gradient + row * inputSize
-            if adding {
-                for i in columns { target[i] += scratch[i * gateCount + row] }
-            } else {
-                for i in columns { target[i] = scratch[i * gateCount + row] }
-            }
-        }
-    }
-    copyElements(rows: 0..<wholeRows, columns: wholeColumns..<inputSize)
-    copyElements(rows: wholeRows..<gateCount, columns: 0..<inputSize)
 }
